@@ -1,0 +1,49 @@
+# The two commands of README.md: `make run` and `make test`. Each installs what it needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+# Tests run the production settings (DEBUG off); this key exists only for them.
+TEST_ENV := DEBUG=0 SECRET_KEY=insecure-key-for-tests-only ALLOWED_HOSTS=testserver,127.0.0.1,localhost
+
+.PHONY: install run test lint format migrations-check static db-start db-stop db-status
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
+	DEBUG=1 $(PY) manage.py load_seed --if-empty
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+static: install
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+
+test: install static lint
+	$(TEST_ENV) $(PY) -m pytest $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+db-start: install
+	$(PY) -m songfacts.embedded_postgres start
+
+db-stop: install
+	$(PY) -m songfacts.embedded_postgres stop
+
+db-status: install
+	$(PY) -m songfacts.embedded_postgres status
