@@ -71,12 +71,12 @@ class Artist(Timestamped):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("catalogue:artist-detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         _remember_former_slug(self, ArtistSlugRedirect, {})
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:artist-detail", kwargs={"slug": self.slug})
 
 
 class Album(Timestamped):
@@ -158,6 +158,12 @@ class Song(Timestamped):
     def __str__(self):
         return f"{self.title} by {self.artist.name}"
 
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        _remember_former_slug(self, SongSlugRedirect, {"artist_id": self.artist_id})
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse(
             "catalogue:song-detail", kwargs={"artist_slug": self.artist.slug, "slug": self.slug}
@@ -166,12 +172,6 @@ class Song(Timestamped):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
-
-    def save(self, *args, **kwargs):
-        if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        _remember_former_slug(self, SongSlugRedirect, {"artist_id": self.artist_id})
-        super().save(*args, **kwargs)
 
 
 def _remember_former_slug(instance, redirect_model, scope):

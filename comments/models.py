@@ -53,6 +53,9 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on {self.song_id}"
 
+    def get_absolute_url(self):
+        return reverse("comments:comment-permalink", kwargs={"pk": self.pk})
+
     @property
     def byline(self):
         return (
@@ -60,6 +63,3 @@ class Comment(models.Model):
             if self.author_place
             else self.author_name
         )
-
-    def get_absolute_url(self):
-        return reverse("comments:comment-permalink", kwargs={"pk": self.pk})
