@@ -1,0 +1,109 @@
+"""gunicorn serves the production settings: static files, health, errors, a dead database."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url_of_this_run():
+    """The URL of the database this test run uses, for a server in another process."""
+    params = connection.get_connection_params()
+    host = params.get("host") or ""
+    query = f"?host={quote(host, safe='')}" if host.startswith("/") else ""
+    netloc = "" if query else f"{host}:{params.get('port') or 5432}"
+    return f"postgresql://{quote(params['user'])}@{netloc}/{quote(params['dbname'])}{query}"
+
+
+@contextlib.contextmanager
+def gunicorn(database_url):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "a-production-like-secret-for-the-gunicorn-test",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"gunicorn exited: {process.stderr.read()}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError("gunicorn did not start within 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def fetch(url):
+    """Status, headers and body of a GET, whatever the status."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_it_serves_health_and_hashed_static_files(django_db_setup, django_db_blocker):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    stylesheet = staticfiles_storage.url("css/site.css")
+    with django_db_blocker.unblock(), gunicorn(database_url_of_this_run()) as base:
+        health = fetch(f"{base}/healthz")
+        static = fetch(f"{base}{stylesheet}")
+        missing = fetch(f"{base}/no/such/page/")
+
+    assert health[0] == 200
+    assert stylesheet != "/static/css/site.css", "names must carry a content hash"
+    assert static[0] == 200
+    assert "immutable" in static[1]["Cache-Control"]
+    assert b"--accent" in static[2]
+    assert missing[0] == 404
+    assert b"We can't find that page" in missing[2]
+
+
+def test_it_answers_503_quickly_when_the_database_is_down():
+    with gunicorn("postgresql://postgres@127.0.0.1:1/nothing") as base:
+        started = time.monotonic()
+        health = fetch(f"{base}/healthz")
+        elapsed = time.monotonic() - started
+
+    assert health[0] == 503
+    assert elapsed < 5
