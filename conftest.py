@@ -1,0 +1,17 @@
+"""Suite-wide test settings (applies to tests/ and to tests kept beside the apps)."""
+
+import pytest
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "page_cache: run with the anonymous page cache on (it is off otherwise)"
+    )
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off_unless_asked(request, settings):
+    """Most tests change rows inside a transaction that never commits, so the cache (which is
+    invalidated on commit) would serve them stale pages; the page cache's own tests turn it on."""
+    if request.node.get_closest_marker("page_cache") is None:
+        settings.PAGE_CACHE_SECONDS = 0

@@ -1,0 +1,128 @@
+"""Whole-page caching for anonymous readers, invalidated the moment content changes.
+
+Every page stored carries the content generation it was rendered under. Any save or delete
+of catalogue or comment data sets a new generation once its transaction commits, so a page
+rendered before the change is never served after it. One cache round trip fetches both the
+current generation and the page.
+
+Pages with forms hold a CSRF token that must be the reader's own: the stored copy keeps a
+placeholder, filled per request with a token for the reader's CSRF cookie.
+"""
+
+import hashlib
+import re
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
+
+GENERATION_KEY = "page-cache:generation"
+CSRF_PLACEHOLDER = b"__csrf_token__"
+CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+# Caching app labels whose rows appear on reader pages.
+CONTENT_APPS = {"catalogue", "comments", "taggit"}
+SKIPPED_PREFIXES = ("/admin/", "/healthz")
+# Cookies that mean the page is personal: a login or a pending flash message.
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+
+
+def content_changed():
+    """Start a new content generation once the current transaction commits."""
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
+
+
+def on_content_saved(sender, instance=None, created=False, **kwargs):
+    if sender._meta.app_label not in CONTENT_APPS:
+        return
+    # A new comment that waits for moderation changes no page.
+    if created and sender._meta.label == "comments.Comment" and instance.status != "published":
+        return
+    content_changed()
+
+
+def on_content_deleted(sender, **kwargs):
+    if sender._meta.app_label in CONTENT_APPS:
+        content_changed()
+
+
+def on_m2m_changed(sender, action, **kwargs):
+    if action.startswith("post_") and sender._meta.app_label in CONTENT_APPS:
+        content_changed()
+
+
+def _is_cacheable_request(request):
+    return (
+        request.method == "GET"
+        and not request.path.startswith(SKIPPED_PREFIXES)
+        and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
+    )
+
+
+def _page_key(request):
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page-cache:page:{digest}"
+
+
+def _etag(generation, key):
+    return f'"{hashlib.sha256(f"{generation}{key}".encode()).hexdigest()[:32]}"'
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous GETs from the cache; store what they render.
+
+    Sits after CsrfViewMiddleware (so a served page can carry a fresh CSRF token) and before
+    the authentication and messages middleware, which a cache hit never needs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeout = settings.PAGE_CACHE_SECONDS
+        if not timeout or not _is_cacheable_request(request):
+            return self.get_response(request)
+        key = _page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = uuid.uuid4().hex
+            cache.add(GENERATION_KEY, generation, None)
+        stored = found.get(key)
+        if stored and stored["generation"] == generation:
+            return self._serve(request, stored, key)
+        response = self.get_response(request)
+        if self._is_storable(response):
+            stored = {
+                "generation": generation,
+                "content": CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content),
+                "content_type": response["Content-Type"],
+            }
+            cache.set(key, stored, timeout)
+            response["ETag"] = _etag(generation, key)
+            patch_cache_control(response, no_cache=True)
+        return response
+
+    def _serve(self, request, stored, key):
+        content = stored["content"]
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(content, content_type=stored["content_type"])
+        response["ETag"] = _etag(stored["generation"], key)
+        response["X-Page-Cache"] = "hit"
+        patch_cache_control(response, no_cache=True)
+        return response
+
+    @staticmethod
+    def _is_storable(response):
+        if response.status_code != 200 or response.streaming or response.has_header("ETag"):
+            return False
+        if response.get("Cache-Control", "") and (
+            "private" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+        ):
+            return False
+        # A page that sets cookies of its own (other than the CSRF one) is personal.
+        return all(name == settings.CSRF_COOKIE_NAME for name in response.cookies)
