@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # Tests run the production settings (DEBUG off); this key exists only for them.
 TEST_ENV := DEBUG=0 SECRET_KEY=insecure-key-for-tests-only ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 
-.PHONY: install run test lint format migrations-check static db-start db-stop db-status
+.PHONY: install run test lint format migrations-check static db-start db-stop db-status bench
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ static: install
 
 test: install static lint
 	$(TEST_ENV) $(PY) -m pytest $(ARGS)
+
+# The performance benchmark (README.md, "Benchmarks"); sizes via BENCH_SONGS and friends.
+bench: install static
+	$(PY) bench/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .

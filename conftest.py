@@ -10,6 +10,12 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def plain_http(settings):
+    """The test client speaks plain HTTP; production redirects it to HTTPS (tested apart)."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
 def page_cache_off_unless_asked(request, settings):
     """Most tests change rows inside a transaction that never commits, so the cache (which is
     invalidated on commit) would serve them stale pages; the page cache's own tests turn it on."""

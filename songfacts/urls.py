@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
@@ -10,3 +11,11 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    from songfacts import benchmark_views
+
+    urlpatterns += [
+        path("bench/floor/<int:pk>/", benchmark_views.floor, name="bench-floor"),
+        path("bench/icontains/", benchmark_views.icontains_search, name="bench-icontains"),
+    ]

@@ -1,6 +1,7 @@
 """gunicorn serves the production settings: static files, health, errors, a dead database."""
 
 import contextlib
+import http.client
 import os
 import socket
 import subprocess
@@ -73,9 +74,10 @@ def gunicorn(database_url):
 
 
 def fetch(url):
-    """Status, headers and body of a GET, whatever the status."""
+    """Status, headers and body of a GET through the TLS-terminating proxy, whatever the status."""
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
@@ -91,12 +93,24 @@ def test_it_serves_health_and_hashed_static_files(django_db_setup, django_db_blo
         missing = fetch(f"{base}/no/such/page/")
 
     assert health[0] == 200
+    assert "max-age=31536000" in health[1]["Strict-Transport-Security"]
+    assert "script-src 'self'" in health[1]["Content-Security-Policy"]
     assert stylesheet != "/static/css/site.css", "names must carry a content hash"
     assert static[0] == 200
     assert "immutable" in static[1]["Cache-Control"]
     assert b"--accent" in static[2]
     assert missing[0] == 404
     assert b"We can't find that page" in missing[2]
+
+
+def test_it_redirects_plain_http_to_https(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), gunicorn(database_url_of_this_run()) as base:
+        connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=10)
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+
+    assert response.status == 301
+    assert response.getheader("Location").startswith("https://127.0.0.1:")
 
 
 def test_it_answers_503_quickly_when_the_database_is_down():

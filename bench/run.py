@@ -1,0 +1,287 @@
+"""The performance benchmark: `make bench` (README.md, "Benchmarks", explains the method).
+
+Builds (once) a synthetic catalogue in its own database, starts gunicorn with the production
+settings, drives it over loopback with wrk, and prints one table: requests per second and
+p50/p99 latency per page, each page's throughput as a ratio of the floor measured in the same
+phase, search latency against a naive icontains scan, and the workers' memory.
+
+Sizes come from the environment: BENCH_SONGS, BENCH_FACTS, BENCH_COMMENTS (100,000 /
+1,000,000 / 1,000,000 by default), BENCH_SECONDS per page (10), BENCH_CONNECTIONS (16).
+"""
+
+import contextlib
+import http.client
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SONGS = int(os.environ.get("BENCH_SONGS", 100_000))
+FACTS = int(os.environ.get("BENCH_FACTS", 1_000_000))
+COMMENTS = int(os.environ.get("BENCH_COMMENTS", 1_000_000))
+SECONDS = int(os.environ.get("BENCH_SECONDS", 10))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
+DATABASE = "songfacts_bench"
+# The search mix: no match, rare words, two words, common words in a fifth of all facts.
+SEARCH_QUERIES = ["qwertyuiop", "zyx0042", "zyx1999", "guitar studio", "recorded", "famous"]
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() != 0:
+        sys.exit("wrk is missing: install it (Debian: apt-get install wrk) and run again.")
+    log("Installing wrk from Debian's packages...")
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+
+
+def base_env():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "DEBUG", "PAGE_CACHE_SECONDS")
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="benchmark-only-secret-key-not-for-production",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        DJANGO_SETTINGS_MODULE="songfacts.settings",
+    )
+    return env
+
+
+def bench_database_url():
+    """The benchmark's own database on the given server, or on the embedded one."""
+    given = os.environ.get("BENCH_DATABASE_URL")
+    if given:
+        return given
+    from songfacts import embedded_postgres
+
+    url = embedded_postgres.ensure_running()
+    return url.replace(f"/{embedded_postgres.DATABASE_NAME}?", f"/{DATABASE}?")
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=REPO, env=env, check=True)
+
+
+def prepare_database(env):
+    import psycopg
+
+    url = env["DATABASE_URL"]
+    admin_url = url.replace(f"/{DATABASE}?", "/postgres?").replace(f"/{DATABASE}", "/postgres")
+    shape = f"{SONGS}/{FACTS}/{COMMENTS}"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [DATABASE],
+        ).fetchone()
+        if exists and exists[0] == shape:
+            log(f"Reusing the benchmark catalogue ({shape} songs/facts/comments).")
+            manage(env, "migrate", "--noinput", "--verbosity", "0")
+            return
+        if exists:
+            connection.execute(f'DROP DATABASE "{DATABASE}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{DATABASE}"')
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "createcachetable")
+    log(f"Generating {SONGS:,} songs, {FACTS:,} facts, {COMMENTS:,} comments...")
+    started = time.monotonic()
+    manage(
+        env,
+        "generate_catalogue",
+        f"--songs={SONGS}",
+        f"--facts={FACTS}",
+        f"--comments={COMMENTS}",
+        "--seed=1",
+    )
+    log(f"Generated in {time.monotonic() - started:.0f} s.")
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        # Remember the shape, so the next run reuses the catalogue.
+        connection.execute(f"COMMENT ON DATABASE \"{DATABASE}\" IS '{shape}'")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env, page_cache):
+    port = free_port()
+    env = {
+        **env,
+        "BIND": f"127.0.0.1:{port}",
+        "BENCHMARK_VIEWS": "1",
+        "PAGE_CACHE_SECONDS": "600" if page_cache else "0",
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+    }
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py"], cwd=REPO, env=env
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                sys.exit("gunicorn did not start")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}", process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def worker_pids(master_pid):
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def rss_mb(pid):
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def get(base, path):
+    """One GET; the status and the body."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def wrk(base, path, seconds=SECONDS):
+    status, _ = get(base, path)
+    if status != 200:
+        sys.exit(f"{path} answered {status}; the benchmark needs 200s")
+    get(base, path)  # warm the cache and the workers
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", f"{base}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
+    return {
+        "rps": rps,
+        "p50": _latency_ms(result, "50%"),
+        "p99": _latency_ms(result, "99%"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def _latency_ms(output, percentile):
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def single_client_p95(base, path_template):
+    timings = []
+    for _ in range(5):
+        for query in SEARCH_QUERIES:
+            started = time.perf_counter()
+            status, _ = get(base, path_template.format(q=quote(query)))
+            timings.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                sys.exit(f"{path_template} answered {status} for {query!r}")
+    return statistics.quantiles(timings, n=20)[18]
+
+
+def urls(env):
+    """The pages to measure, found in the benchmark database."""
+    code = (
+        "import django; django.setup();"
+        "from catalogue.models import Song;"
+        "s50 = Song.objects.get(slug='showcase-50-comments');"
+        "s500 = Song.objects.get(slug='showcase-500-comments');"
+        "print(s50.pk, s50.get_absolute_url(), s500.get_absolute_url(),"
+        " s50.artist.get_absolute_url())"
+    )
+    out = subprocess.run(
+        [PYTHON, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return {"floor": f"/bench/floor/{out[0]}/", "song": out[1], "song500": out[2], "artist": out[3]}
+
+
+def main():
+    ensure_wrk()
+    env = base_env()
+    env["DATABASE_URL"] = bench_database_url()
+    prepare_database(env)
+    pages = urls(env)
+    rows = []
+    with gunicorn(env, page_cache=False) as (base, master):
+        floor = wrk(base, pages["floor"])
+        rows.append(("floor (1 query, tiny template)", floor, floor))
+        rows.append(("song page, uncached (50 comments)", wrk(base, pages["song"]), floor))
+        rows.append(("song page, uncached (500 comments)", wrk(base, pages["song500"]), floor))
+        rows.append(("artist page, uncached", wrk(base, pages["artist"]), floor))
+        rows.append(("home page, uncached", wrk(base, "/"), floor))
+        rows.append(
+            ("search 'guitar studio', uncached", wrk(base, "/search/?q=guitar+studio"), floor)
+        )
+        search_p95 = single_client_p95(base, "/search/?q={q}")
+        naive_p95 = single_client_p95(base, "/bench/icontains/?q={q}")
+    with gunicorn(env, page_cache=True) as (base, master):
+        cached_floor = wrk(base, pages["floor"])
+        rows.append(("floor, cache phase", cached_floor, cached_floor))
+        rows.append(("song page, cached", wrk(base, pages["song"]), cached_floor))
+        workers = worker_pids(master)
+        wrk(base, pages["song"], seconds=SECONDS * 3)
+        middle = {pid: rss_mb(pid) for pid in workers}
+        wrk(base, pages["song500"], seconds=SECONDS * 3)
+        end = {pid: rss_mb(pid) for pid in workers if Path(f"/proc/{pid}").exists()}
+    print_table(rows, search_p95, naive_p95, middle, end)
+
+
+def print_table(rows, search_p95, naive_p95, middle, end):
+    print(
+        f"\nSongfacts benchmark: {SONGS:,} songs, {FACTS:,} facts, {COMMENTS:,} comments; "
+        f"wrk, {CONNECTIONS} connections, {SECONDS} s per page, {os.cpu_count()} cores\n"
+    )
+    print("| page | req/s | p50 ms | p99 ms | p99/p50 | vs floor | non-2xx |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, result, floor in rows:
+        print(
+            f"| {name} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} | "
+            f"{result['p99'] / result['p50']:.2f} | {result['rps'] / floor['rps']:.0%} | "
+            f"{result['errors']} |"
+        )
+    song50 = next(r for n, r, _ in rows if n.startswith("song page, uncached (50"))
+    song500 = next(r for n, r, _ in rows if n.startswith("song page, uncached (500"))
+    print(f"\n500 comments vs 50 comments, uncached: {song500['rps'] / song50['rps']:.0%}")
+    print(
+        f"search p95, single client: {search_p95:.1f} ms; icontains scan p95: "
+        f"{naive_p95:.1f} ms; search is {naive_p95 / search_p95:.1f}x faster"
+    )
+    for pid, before in middle.items():
+        after = end.get(pid)
+        growth = f"{(after - before) / before:+.1%}" if after else "recycled"
+        print(
+            f"worker {pid}: {before:.0f} MB at half time, {after:.0f} MB at the end ({growth})"
+            if after
+            else f"worker {pid}: recycled"
+        )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    main()
