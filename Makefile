@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # Tests run the production settings (DEBUG off); this key exists only for them.
 TEST_ENV := DEBUG=0 SECRET_KEY=insecure-key-for-tests-only ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 
-.PHONY: install run test lint format migrations-check static db-start db-stop db-status bench
+.PHONY: install run test lint format migrations-check static db-start db-stop db-status bench browser-tools
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,24 @@ run: install
 static: install
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 
-test: install static lint
+test: install static lint browser-tools
 	$(TEST_ENV) $(PY) -m pytest $(ARGS)
+
+# Debian's chromium (Playwright's own browser downloads fail here), Java for the Nu HTML
+# Checker, and axe-core from npm. Installed when missing and we may (root with apt-get).
+browser-tools: node_modules/.installed
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "WARNING: chromium is missing and cannot be installed here: browser tests will be skipped" >&2; fi; }
+	@command -v java >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "WARNING: java is missing and cannot be installed here: HTML validation will be skipped" >&2; fi; }
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent && touch $@; \
+	else echo "WARNING: npm is missing: accessibility checks will be skipped" >&2; fi
 
 # The performance benchmark (README.md, "Benchmarks"); sizes via BENCH_SONGS and friends.
 bench: install static
