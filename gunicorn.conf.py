@@ -17,5 +17,6 @@ max_requests = 5000
 max_requests_jitter = 500
 # Behind the reverse proxy, which terminates TLS and sets X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Django logs one line per request with its request id; gunicorn's own access log is optional.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
