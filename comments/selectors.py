@@ -1,0 +1,101 @@
+"""Reads for the pages that show comments."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from comments.forms import CommentForm, FactSuggestionForm
+from comments.models import Comment
+
+COMMENTS_PER_PAGE = 20
+PAGE_PARAMETER = "comments_page"
+REPLY_PARAMETER = "reply_to"
+
+
+@dataclass
+class CommentSection:
+    """What `comments/_song_section.html` shows under a song."""
+
+    count: int
+    comments: list
+    page: Page
+    comment_form: CommentForm
+    suggestion_form: FactSuggestionForm
+    reply_to: Comment | None
+
+
+class _CountedPaginator(Paginator):
+    """A paginator given its count, so that it doesn't ask the database again."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
+def _positive_int(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 1 else None
+
+
+def song_comment_section(song, *, request):
+    """The comment section of a song page: counts, one page of threads, and both forms.
+
+    Costs three queries whatever the number of comments (the counts, one page of top-level
+    comments, their replies), plus one when the reader is replying (`?reply_to=PK`). A page
+    number that is not a number falls back to page 1; one past the last page is a 404.
+    """
+    published = Comment.objects.published().filter(song=song)
+    counts = published.aggregate(
+        total=Count("pk"), top_level=Count("pk", filter=Q(parent__isnull=True))
+    )
+    replies = Comment.objects.published().order_by("created_at", "id")
+    threads = published.top_level().prefetch_related(
+        Prefetch("replies", queryset=replies, to_attr="published_replies")
+    )
+    paginator = _CountedPaginator(threads, COMMENTS_PER_PAGE, count=counts["top_level"])
+    number = _positive_int(request.GET.get(PAGE_PARAMETER)) or 1
+    if number > paginator.num_pages:
+        raise Http404("There is no such page of comments.")
+    page = paginator.page(number)
+    # list() runs the queries here rather than while the template renders.
+    comments = list(page.object_list)
+
+    reply_to = None
+    parent_pk = _positive_int(request.GET.get(REPLY_PARAMETER))
+    if parent_pk:
+        reply_to = published.select_related("parent").filter(pk=parent_pk).first()
+        # Threads are one level deep: answering a reply answers its thread.
+        if reply_to is not None and reply_to.parent_id:
+            thread = reply_to.parent
+            reply_to = thread if thread.status == Comment.Status.PUBLISHED else None
+    return CommentSection(
+        count=counts["total"],
+        comments=comments,
+        page=page,
+        comment_form=CommentForm(song=song, parent=reply_to),
+        suggestion_form=FactSuggestionForm(song=song),
+        reply_to=reply_to,
+    )
+
+
+def comment_page_number(comment):
+    """The page of its song's comments that shows this published comment (or its thread).
+
+    Queries the database once.
+    """
+    thread = comment.parent if comment.parent_id else comment
+    newer = (
+        Comment.objects.published()
+        .top_level()
+        .filter(song_id=thread.song_id)
+        .filter(
+            Q(created_at__gt=thread.created_at) | Q(created_at=thread.created_at, id__gt=thread.id)
+        )
+        .count()
+    )
+    return newer // COMMENTS_PER_PAGE + 1
