@@ -18,7 +18,6 @@ install: $(INSTALLED)
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py createcachetable
 	DEBUG=1 $(PY) manage.py load_seed --if-empty
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 

@@ -98,7 +98,6 @@ def prepare_database(env):
             connection.execute(f'DROP DATABASE "{DATABASE}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{DATABASE}"')
     manage(env, "migrate", "--noinput", "--verbosity", "0")
-    manage(env, "createcachetable")
     log(f"Generating {SONGS:,} songs, {FACTS:,} facts, {COMMENTS:,} comments...")
     started = time.monotonic()
     manage(
