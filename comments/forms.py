@@ -63,6 +63,10 @@ class CommentForm(_ReaderForm):
 
 
 class FactSuggestionForm(_ReaderForm):
+    source_url = forms.URLField(
+        label="Source link (optional)", required=False, max_length=200, assume_scheme="https"
+    )
+
     class Meta:
         model = FactSuggestion
         fields = [
@@ -77,7 +81,6 @@ class FactSuggestionForm(_ReaderForm):
             "body": "The fact",
             "author_place": "Place (optional)",
             "source_citation": "Source (optional)",
-            "source_url": "Source link (optional)",
             "author_email": "E-mail (optional)",
         }
         help_texts = {

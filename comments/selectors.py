@@ -35,10 +35,10 @@ class _CountedPaginator(Paginator):
 
 
 def _positive_int(value):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+    # int() alone would also read signs, spaces and non-ASCII digits.
+    if not value or not value.isascii() or not value.isdigit():
         return None
+    number = int(value)
     return number if number >= 1 else None
 
 

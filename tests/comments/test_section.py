@@ -1,0 +1,165 @@
+import re
+
+import pytest
+
+from comments.models import Comment
+from comments.selectors import COMMENTS_PER_PAGE
+from tests.comments.conftest import make_comment
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.comments.urls")]
+
+
+def _articles(html):
+    return re.findall(r'<article class="comment" id="comment-(\d+)"', html)
+
+
+def test_it_counts_only_published_comments_and_replies(client, published_song, song_url):
+    parent = make_comment(published_song)
+    make_comment(published_song, parent=parent)
+    for status in (Comment.Status.PENDING, Comment.Status.REMOVED, Comment.Status.SPAM):
+        make_comment(published_song, status=status, body=f"Hidden {status}")
+        make_comment(published_song, parent=parent, status=status, body=f"Hidden reply {status}")
+
+    html = client.get(song_url).content.decode()
+
+    assert "Comments: 2</h2>" in html
+    assert "Hidden" not in html
+    assert len(_articles(html)) == 2
+
+
+def test_it_shows_a_reply_under_its_parent(client, published_song, song_url):
+    older = make_comment(published_song, body="The older thread.")
+    parent = make_comment(published_song, body="The parent.")
+    reply = make_comment(published_song, parent=parent, body="The reply.")
+
+    html = client.get(song_url).content.decode()
+
+    thread = html[html.index(f'id="comment-{parent.pk}"') : html.index(f'id="comment-{older.pk}"')]
+    assert '<ol class="comment-replies"' in thread
+    assert f'id="comment-{reply.pk}"' in thread
+    assert _articles(html) == [str(parent.pk), str(reply.pk), str(older.pk)]
+
+
+def test_it_pages_the_newest_comments_first_without_javascript(client, published_song, song_url):
+    comments = [make_comment(published_song) for _ in range(COMMENTS_PER_PAGE + 3)]
+
+    first = client.get(song_url).content.decode()
+    second = client.get(song_url, {"comments_page": 2}).content.decode()
+
+    assert _articles(first) == [str(c.pk) for c in reversed(comments[3:])]
+    assert 'href="?comments_page=2#comments" rel="next">See more comments</a>' in first
+    assert _articles(second) == [str(c.pk) for c in reversed(comments[:3])]
+    assert "See more comments" not in second
+    assert f"Comments: {COMMENTS_PER_PAGE + 3}</h2>" in second
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "", "1.5", "２"])
+def test_it_shows_page_one_for_a_page_number_that_is_not_one(
+    client, published_song, song_url, value
+):
+    comment = make_comment(published_song)
+
+    response = client.get(song_url, {"comments_page": value})
+
+    assert response.status_code == 200
+    assert _articles(response.content.decode()) == [str(comment.pk)]
+
+
+def test_it_answers_404_past_the_last_page(client, published_song, song_url):
+    make_comment(published_song)
+
+    assert client.get(song_url, {"comments_page": 2}).status_code == 404
+    assert client.get(song_url, {"comments_page": 10**30}).status_code == 404
+
+
+def test_it_prefills_the_parent_of_a_reply_from_the_reply_link(client, published_song, song_url):
+    parent = make_comment(published_song, author_name="Pete", author_place="Grass Valley, Ca")
+    reply = make_comment(published_song, parent=parent)
+
+    html = client.get(song_url).content.decode()
+    assert f'href="?reply_to={parent.pk}#comment-form"' in html
+
+    for target in (parent, reply):
+        html = client.get(song_url, {"reply_to": target.pk}).content.decode()
+        assert f'name="parent" value="{parent.pk}"' in html
+        assert "Reply to Pete from Grass Valley, Ca</h2>" in html
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", "-3"])
+def test_it_ignores_a_reply_target_that_is_not_a_shown_comment(
+    client, published_song, song_url, value
+):
+    response = client.get(song_url, {"reply_to": value})
+
+    assert response.status_code == 200
+    assert 'name="parent" id="id_parent"' in response.content.decode()
+    assert "Add a comment</h2>" in response.content.decode()
+
+
+def test_it_does_not_offer_a_reply_to_a_pending_comment(client, published_song, song_url):
+    pending = make_comment(published_song, status=Comment.Status.PENDING)
+
+    html = client.get(song_url, {"reply_to": pending.pk}).content.decode()
+
+    assert f'value="{pending.pk}"' not in html
+
+
+def test_it_shows_name_from_place_and_never_the_email(client, published_song, song_url):
+    make_comment(
+        published_song, author_name="Cp", author_place="Virginia", author_email="cp@example.com"
+    )
+    make_comment(published_song, author_name="Anonymous Andy", author_place="")
+
+    html = client.get(song_url).content.decode()
+
+    assert "Cp from Virginia" in html
+    assert ">Anonymous Andy</p>" in html
+    assert "cp@example.com" not in html
+
+
+def test_it_keeps_paragraphs_and_links_addresses_as_user_content(client, published_song, song_url):
+    make_comment(
+        published_song, body="First line\nsecond line\n\ncheck https://www.youtube.com/watch?v=tdj"
+    )
+
+    html = client.get(song_url).content.decode()
+
+    assert "<p>First line<br>second line</p><p>check " in html
+    assert (
+        '<a href="https://www.youtube.com/watch?v=tdj" rel="nofollow ugc noopener">'
+        "https://www.youtube.com/watch?v=tdj</a>"
+    ) in html
+
+
+def _seed(song, threads):
+    for _ in range(threads):
+        parent = make_comment(song)
+        make_comment(song, parent=parent)
+        make_comment(song, parent=parent)
+
+
+def test_it_costs_the_same_queries_with_1_and_50_comments(
+    client, published_song, song_url, django_assert_num_queries
+):
+    # Expect 4 queries: the song, the counts, one page of threads, their replies.
+    _seed(published_song, 1)
+    with django_assert_num_queries(4):
+        first = client.get(song_url)
+    _seed(published_song, 49)
+    with django_assert_num_queries(4):
+        fiftieth = client.get(song_url)
+    with django_assert_num_queries(4):
+        client.get(song_url, {"comments_page": 3})
+
+    assert len(_articles(first.content.decode())) == 3
+    assert len(_articles(fiftieth.content.decode())) == COMMENTS_PER_PAGE * 3
+
+
+def test_it_costs_one_more_query_when_replying(
+    client, published_song, song_url, django_assert_num_queries
+):
+    _seed(published_song, 50)
+    parent = Comment.objects.filter(parent__isnull=True).first()
+    # Expect 5 queries: the four of the page and the comment answered.
+    with django_assert_num_queries(5):
+        client.get(song_url, {"reply_to": parent.pk})
