@@ -1,0 +1,288 @@
+"""The catalogue admin, where editors work all day: a song's change page edits everything on it."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
+
+from catalogue import services
+from catalogue.forms import FactInlineForm, FactInlineFormSet
+from catalogue.models import (
+    Album,
+    Appearance,
+    Artist,
+    Certification,
+    Chart,
+    ChartEntry,
+    Credit,
+    EditorsPick,
+    Fact,
+    Person,
+    Role,
+    Song,
+    Source,
+    Version,
+)
+
+FIRST_DECADE = 1900
+
+
+class DecadeListFilter(admin.SimpleListFilter):
+    title = "decade"
+    parameter_name = "decade"
+
+    def lookups(self, request, model_admin):
+        # A fixed list: asking the database which decades exist would cost a query per page.
+        last_decade = timezone.now().year // 10 * 10
+        return [(str(d), f"{d}s") for d in range(last_decade, FIRST_DECADE - 10, -10)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in {value for value, _ in self.lookup_choices}:
+            # The admin answers with its "invalid filter" page instead of an error.
+            raise ValidationError(f"No such decade: {self.value()}")
+        start = int(self.value())
+        return queryset.filter(release_year__gte=start, release_year__lt=start + 10)
+
+
+class PublishActionsMixin:
+    """Bulk "Publish"/"Unpublish" actions, and a read-only status, for editors who may not publish.
+
+    Subclasses name the permission and define publish_entry/unpublish_entry, which call the
+    writers of services.py.
+    """
+
+    publish_permission = ""
+    actions = ["publish", "unpublish"]
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(self.publish_permission)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request):
+            return (*fields, "status")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        # A history revert restores every field, the status too: keep it for non-publishers.
+        if change and not self.has_publish_permission(request):
+            obj.status = type(obj).objects.values_list("status", flat=True).get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+
+    def _change_status(self, request, queryset, writer, done):
+        changed = sum(writer(request, entry) for entry in queryset)
+        opts = self.model._meta
+        name = opts.verbose_name if changed == 1 else opts.verbose_name_plural
+        self.message_user(request, f"{changed} {name} {done}.", messages.SUCCESS)
+
+    @admin.action(description="Publish the selected entries", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._change_status(request, queryset, self.publish_entry, "published")
+
+    @admin.action(description="Unpublish the selected entries", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._change_status(request, queryset, self.unpublish_entry, "taken back to draft")
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 1
+
+
+class FactInline(admin.StackedInline):
+    model = Fact
+    form = FactInlineForm
+    formset = FactInlineFormSet
+    extra = 1
+    fields = [
+        ("position", "status", "standing"),
+        "body",
+        ("suggested_by_name", "suggested_by_place"),
+    ]
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.has_perm("catalogue.publish_fact"):
+            return (*fields, "status")
+        return fields
+
+
+class CreditInline(admin.TabularInline):
+    model = Credit
+    extra = 1
+    autocomplete_fields = ["person", "role"]
+
+
+class ChartEntryInline(admin.TabularInline):
+    model = ChartEntry
+    extra = 0
+    fields = [
+        "chart",
+        "peak_position",
+        "entry_year",
+        "entry_date",
+        "peak_date",
+        "weeks_on_chart",
+        "note",
+    ]
+
+
+class CertificationInline(admin.TabularInline):
+    model = Certification
+    extra = 0
+
+
+class VersionInline(admin.TabularInline):
+    model = Version
+    fk_name = "original"
+    extra = 0
+    autocomplete_fields = ["version"]
+    verbose_name = "version of this song"
+    verbose_name_plural = "versions of this song (covers, other languages, live, edits)"
+
+
+class VersionOfInline(admin.TabularInline):
+    model = Version
+    fk_name = "version"
+    extra = 0
+    autocomplete_fields = ["original"]
+    verbose_name = "song this one is a version of"
+    verbose_name_plural = "this song is a version of"
+
+
+class AppearanceInline(admin.TabularInline):
+    model = Appearance
+    extra = 0
+
+
+@admin.register(Song)
+class SongAdmin(PublishActionsMixin, SimpleHistoryAdmin):
+    publish_permission = "catalogue.publish_song"
+    list_display = ["title", "artist", "album", "release_year", "status", "tag_list"]
+    list_select_related = ["artist", "album"]
+    list_filter = ["status", DecadeListFilter, "tags", "chart_entries__chart"]
+    search_fields = ["title", "artist__name", "album__title"]
+    autocomplete_fields = ["artist", "album"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "artist", "status", "tags"]}),
+        (
+            "Release",
+            {"fields": ["album", "track_number", "release_year", "length", "video_url"]},
+        ),
+        ("Record", {"fields": ["published_at"], "classes": ["collapse"]}),
+    ]
+    readonly_fields = ["published_at"]
+    inlines = [
+        FactInline,
+        CreditInline,
+        ChartEntryInline,
+        CertificationInline,
+        VersionInline,
+        VersionOfInline,
+        AppearanceInline,
+    ]
+
+    def get_queryset(self, request):
+        # One query for all the tags on the page (the tag column).
+        tags = Prefetch("tags", queryset=Tag.objects.only("name").order_by("name"))
+        return super().get_queryset(request).prefetch_related(tags)
+
+    @admin.display(description="tags")
+    def tag_list(self, song):
+        return ", ".join(tag.name for tag in song.tags.all())
+
+    def publish_entry(self, request, song):
+        return services.song_publish(song=song, editor=request.user)
+
+    def unpublish_entry(self, request, song):
+        return services.song_unpublish(song=song, editor=request.user)
+
+
+@admin.register(Fact)
+class FactAdmin(PublishActionsMixin, SimpleHistoryAdmin):
+    publish_permission = "catalogue.publish_fact"
+    list_display = ["__str__", "song", "excerpt", "standing", "status", "created_at"]
+    list_select_related = ["song__artist"]
+    list_filter = ["status", "standing"]
+    search_fields = ["body", "song__title", "suggested_by_name"]
+    autocomplete_fields = ["song"]
+    show_full_result_count = False
+    fields = [
+        "song",
+        ("position", "status", "standing"),
+        "body",
+        ("suggested_by_name", "suggested_by_place"),
+    ]
+    inlines = [SourceInline]
+
+    @admin.display(description="text")
+    def excerpt(self, fact):
+        return Truncator(fact.body).words(12)
+
+    def publish_entry(self, request, fact):
+        return services.fact_publish(fact=fact, editor=request.user)
+
+    def unpublish_entry(self, request, fact):
+        return services.fact_unpublish(fact=fact, editor=request.user)
+
+
+@admin.register(Artist)
+class ArtistAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "sort_name", "kind", "country", "active_from", "active_to"]
+    list_filter = ["kind"]
+    search_fields = ["name", "sort_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_full_result_count = False
+
+
+@admin.register(Album)
+class AlbumAdmin(admin.ModelAdmin):
+    list_display = ["title", "artist", "release_year", "label"]
+    list_select_related = ["artist"]
+    search_fields = ["title", "artist__name"]
+    autocomplete_fields = ["artist"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_full_result_count = False
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_name", "artist"]
+    list_select_related = ["artist"]
+    search_fields = ["name", "sort_name"]
+    autocomplete_fields = ["artist"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_full_result_count = False
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "group", "position"]
+    list_editable = ["position"]
+    list_filter = ["group"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Chart)
+class ChartAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(EditorsPick)
+class EditorsPickAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "site_wide", "status", "position"]
+    list_filter = ["kind", "site_wide", "status"]
+    search_fields = ["title", "blurb"]
+    autocomplete_fields = ["songs"]
