@@ -1,13 +1,14 @@
 """Writes: posting, moderating and reviewing. Each action is one function."""
 
 import hashlib
+import logging
 import re
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -24,6 +25,8 @@ RATE_LIMIT_WINDOW_SECONDS = 10 * 60
 MAX_LINKS_PUBLISHED_AT_ONCE = 2
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
+
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(ValidationError):
@@ -175,14 +178,25 @@ def comment_notify_parent_author(*, reply: Comment) -> bool:
         "unsubscribe_url": unsubscribe_url,
         "site_name": settings.SITE_NAME,
     }
-    send_mail(
-        subject=f'{reply.author_name} replied to your comment on "{reply.song.title}"',
-        message=render_to_string("comments/email/reply_notification.txt", context),
-        from_email=None,
-        recipient_list=[parent.author_email],
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>"},
+    _send(
+        EmailMessage(
+            subject=f'{reply.author_name} replied to your comment on "{reply.song.title}"',
+            body=render_to_string("comments/email/reply_notification.txt", context),
+            to=[parent.author_email],
+            headers={"List-Unsubscribe": f"<{unsubscribe_url}>"},
+        ),
+        what=f"reply notification for comment {reply.pk}",
     )
     return True
+
+
+def _send(message, *, what):
+    """Send after the change is saved; a mail server that is down must not fail the request."""
+    try:
+        message.send()
+    except OSError:
+        # The address stays out of the log; the row id is enough to find it.
+        logger.exception("Could not send the %s", what)
 
 
 def unsubscribe_token(comment: Comment) -> str:
@@ -328,13 +342,13 @@ def suggestion_reject(*, suggestion: FactSuggestion, editor, reason: str) -> Fac
             "song": suggestion.song,
             "site_name": settings.SITE_NAME,
         }
+        message = EmailMessage(
+            subject=f'Your suggestion for "{suggestion.song.title}"',
+            body=render_to_string("comments/email/suggestion_rejected.txt", context),
+            to=[suggestion.author_email],
+        )
         transaction.on_commit(
-            lambda: send_mail(
-                subject=f'Your suggestion for "{suggestion.song.title}"',
-                message=render_to_string("comments/email/suggestion_rejected.txt", context),
-                from_email=None,
-                recipient_list=[suggestion.author_email],
-            )
+            lambda: _send(message, what=f"rejection of suggestion {suggestion.pk}")
         )
     return suggestion
 
