@@ -95,6 +95,10 @@ class BlockedTermAdmin(admin.ModelAdmin):
 class SuggestionReviewForm(forms.ModelForm):
     """The editor's review: the text (editable), then Accept or Reject with a reason."""
 
+    source_url = forms.URLField(
+        label="source URL", required=False, max_length=200, assume_scheme="https"
+    )
+
     class Meta:
         model = FactSuggestion
         fields = ["body", "source_citation", "source_url", "reject_reason"]
