@@ -72,6 +72,12 @@ class CommentAdmin(admin.ModelAdmin):
     def has_promote_permission(self, request):
         return request.user.has_perm("comments.promote_comment")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data:
+            # Publishing a reply here tells its parent's author, as the bulk action does.
+            services.comment_moderate(comment=obj, status=obj.status)
+
 
 @admin.register(PendingComment)
 class PendingCommentAdmin(CommentAdmin):

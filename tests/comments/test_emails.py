@@ -108,3 +108,31 @@ def test_it_refuses_a_link_signed_for_something_else(client, parent):
 
     assert client.post(url).status_code == 400
     assert Comment.objects.get(pk=parent.pk).notify_replies is True
+
+
+def test_it_emails_when_a_moderator_publishes_a_reply_from_its_change_form(
+    client, published_song, parent, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    reply = make_comment(published_song, parent=parent, status=Comment.Status.PENDING)
+    client.force_login(moderator)
+    form = {
+        "song": published_song.pk,
+        "parent": parent.pk,
+        "author_name": reply.author_name,
+        "author_place": reply.author_place,
+        "author_email": "",
+        "body": reply.body,
+        "status": "published",
+        "created_at_0": "2026-01-01",
+        "created_at_1": "12:00:00",
+        "notify_replies": "on",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:comments_pendingcomment_change", args=[reply.pk]), form
+        )
+
+    assert response.status_code == 302
+    assert Comment.objects.get(pk=reply.pk).status == Comment.Status.PUBLISHED
+    assert len(mailoutbox) == 1
