@@ -1,12 +1,10 @@
 """The catalogue admin, where editors work all day: a song's change page edits everything on it."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
-from taggit.models import Tag
 
 from catalogue import services
 from catalogue.forms import FactInlineForm, FactInlineFormSet
@@ -44,7 +42,7 @@ class DecadeListFilter(admin.SimpleListFilter):
             return queryset
         if self.value() not in {value for value, _ in self.lookup_choices}:
             # The admin answers with its "invalid filter" page instead of an error.
-            raise ValidationError(f"No such decade: {self.value()}")
+            raise IncorrectLookupParameters(f"No such decade: {self.value()}")
         start = int(self.value())
         return queryset.filter(release_year__gte=start, release_year__lt=start + 10)
 
@@ -192,12 +190,11 @@ class SongAdmin(PublishActionsMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         # One query for all the tags on the page (the tag column).
-        tags = Prefetch("tags", queryset=Tag.objects.only("name").order_by("name"))
-        return super().get_queryset(request).prefetch_related(tags)
+        return super().get_queryset(request).prefetch_related("tags")
 
     @admin.display(description="tags")
     def tag_list(self, song):
-        return ", ".join(tag.name for tag in song.tags.all())
+        return ", ".join(sorted(tag.name for tag in song.tags.all()))
 
     def publish_entry(self, request, song):
         return services.song_publish(song=song, editor=request.user)
