@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -315,3 +317,41 @@ def test_it_lists_entries_in_a_constant_number_of_queries(
     assert len(many_rows) == len(one_row) == expected_queries, [
         query["sql"] for query in many_rows.captured_queries
     ]
+
+
+def test_it_opens_the_seeded_song_with_all_its_inlines(client, editor):
+    call_command("load_seed")
+    heroes = Song.objects.get(artist__slug="david-bowie", slug="heroes")
+    client.force_login(editor)
+    response = client.get(song_change_url(heroes))
+    assert response.status_code == 200
+    formsets = {f.formset.prefix: f.formset for f in response.context["inline_admin_formsets"]}
+    assert list(formsets) == SONG_INLINES
+    assert formsets["facts"].initial_form_count() == heroes.facts.count()
+    fact = heroes.facts.get(sources__citation="Q Magazine, April 2007")
+    response = client.get(reverse("admin:catalogue_fact_change", args=[fact.pk]))
+    assert "Q Magazine, April 2007" in response.content.decode()
+
+
+def test_it_completes_artists_for_the_song_form(client, editor):
+    make_artist(name="David Bowie", sort_name="Bowie, David", slug="david-bowie")
+    make_artist(name="Neu!", sort_name="Neu!", slug="neu")
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "catalogue", "model_name": "song", "field_name": "artist", "term": "bow"},
+    )
+    assert [result["text"] for result in response.json()["results"]] == ["David Bowie"]
+
+
+def test_it_links_a_song_to_its_page_on_the_site(client, editor, published_song):
+    client.force_login(editor)
+    content_type = ContentType.objects.get_for_model(Song)
+    response = client.get(reverse("admin:view_on_site", args=[content_type.pk, published_song.pk]))
+    assert response.status_code == 302
+    assert response.url.endswith(
+        reverse(
+            "catalogue:song-detail",
+            kwargs={"artist_slug": published_song.artist.slug, "slug": published_song.slug},
+        )
+    )
