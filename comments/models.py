@@ -14,6 +14,12 @@ class CommentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Comment.Status.PUBLISHED)
 
+    def shown(self):
+        """What readers see: published comments, and published replies in published threads."""
+        return self.published().filter(
+            Q(parent__isnull=True) | Q(parent__status=Comment.Status.PUBLISHED)
+        )
+
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 

@@ -50,8 +50,10 @@ def song_comment_section(song, *, request):
     number that is not a number falls back to page 1; one past the last page is a 404.
     """
     published = Comment.objects.published().filter(song=song)
-    counts = published.aggregate(
-        total=Count("pk"), top_level=Count("pk", filter=Q(parent__isnull=True))
+    counts = (
+        Comment.objects.shown()
+        .filter(song=song)
+        .aggregate(total=Count("pk"), top_level=Count("pk", filter=Q(parent__isnull=True)))
     )
     replies = Comment.objects.published().order_by("created_at", "id")
     threads = published.top_level().prefetch_related(

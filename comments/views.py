@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -107,12 +106,10 @@ def suggestion_create(request, song_pk):
 def comment_permalink(request, pk):
     """Send the reader to the song page, on the page of comments that shows this one."""
     comment = get_object_or_404(
-        Comment.objects.published().select_related("parent", "song__artist"),
+        Comment.objects.shown().select_related("parent", "song__artist"),
         pk=pk,
         song__status="published",
     )
-    if comment.parent_id and comment.parent.status != Comment.Status.PUBLISHED:
-        raise Http404("This reply's thread is not shown.")
     number = comment_page_number(comment)
     query = f"?{PAGE_PARAMETER}={number}" if number > 1 else ""
     return redirect(f"{comment.song.get_absolute_url()}{query}#comment-{comment.pk}")

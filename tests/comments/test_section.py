@@ -19,6 +19,8 @@ def test_it_counts_only_published_comments_and_replies(client, published_song, s
     for status in (Comment.Status.PENDING, Comment.Status.REMOVED, Comment.Status.SPAM):
         make_comment(published_song, status=status, body=f"Hidden {status}")
         make_comment(published_song, parent=parent, status=status, body=f"Hidden reply {status}")
+        hidden_thread = make_comment(published_song, status=status, body=f"Hidden {status}")
+        make_comment(published_song, parent=hidden_thread, body="Hidden: its thread is gone")
 
     html = client.get(song_url).content.decode()
 

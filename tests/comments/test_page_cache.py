@@ -1,0 +1,63 @@
+import pytest
+from django.test import Client
+
+from comments import services
+from comments.models import Comment
+from tests.comments.conftest import comment_data
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.urls("tests.comments.urls"),
+    pytest.mark.page_cache,
+]
+
+
+def _anonymous_get(url):
+    return Client().get(url)
+
+
+def test_it_shows_a_new_comment_to_anonymous_readers_at_once(
+    published_song, post_url, song_url, django_capture_on_commit_callbacks
+):
+    _anonymous_get(song_url)
+    assert _anonymous_get(song_url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(post_url, comment_data(body="Fresh from the press."))
+
+    page = _anonymous_get(song_url)
+    assert "X-Page-Cache" not in page
+    assert "Fresh from the press." in page.content.decode()
+    assert "Comments: 1</h2>" in page.content.decode()
+
+
+def test_it_keeps_the_cached_page_for_a_held_comment_until_it_is_approved(
+    published_song, post_url, song_url, django_capture_on_commit_callbacks
+):
+    _anonymous_get(song_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(post_url, comment_data(body="http://a.x http://b.x http://c.x"))
+    assert _anonymous_get(song_url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_moderate(comment=Comment.objects.get(), status=Comment.Status.PUBLISHED)
+
+    assert "http://c.x" in _anonymous_get(song_url).content.decode()
+
+
+def test_it_gives_each_reader_their_own_csrf_token_on_a_cached_page(
+    published_song, song_url, post_url
+):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(song_url)
+    page = second.get(song_url)
+    assert page["X-Page-Cache"] == "hit"
+    token = page.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+    response = second.post(
+        post_url,
+        {**comment_data(), "csrfmiddlewaretoken": token},
+    )
+
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
