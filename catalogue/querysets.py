@@ -1,7 +1,11 @@
 """Named QuerySets: each rule lives in one method that every page, feed and sitemap reuses."""
 
+import datetime
+import hashlib
+
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Coalesce
 
 PUBLISHED = "published"
 
@@ -20,20 +24,140 @@ class SongQuerySet(models.QuerySet):
         """Annotate `best_peak`: the highest position reached on any chart (None if none)."""
         return self.annotate(best_peak=Min("chart_entries__peak_position"))
 
+    def for_list_page(self):
+        """Songs as list rows show them: title, artist and album, no further queries."""
+        return self.select_related("artist", "album")
+
+    def for_detail_page(self):
+        """Return a queryset optimised for the song page: fetching one song costs 9 queries.
+
+        The song with its artist and album (1), then one query each for its published facts
+        (`published_facts`, in order), their sources, its credits with person and role, its
+        chart entries with their charts, its certifications, its published versions
+        (`published_versions`, with their artists), the published songs it is a version of
+        (`published_originals`, with their artists), and its tags. The count stays the same
+        however many rows each of these has.
+        """
+        from catalogue.models import Fact, Version
+
+        return self.select_related("artist", "album").prefetch_related(
+            Prefetch(
+                "facts",
+                queryset=Fact.objects.published().prefetch_related("sources"),
+                to_attr="published_facts",
+            ),
+            Prefetch("credits", queryset=_credits()),
+            Prefetch("chart_entries", queryset=_chart_entries()),
+            "certifications",
+            Prefetch(
+                "versions",
+                queryset=Version.objects.filter(version__status=PUBLISHED).select_related(
+                    "version__artist"
+                ),
+                to_attr="published_versions",
+            ),
+            Prefetch(
+                "version_of",
+                queryset=Version.objects.filter(original__status=PUBLISHED).select_related(
+                    "original__artist"
+                ),
+                to_attr="published_originals",
+            ),
+            "tags",
+        )
+
+    def related_to(self, song, *, tag_ids, person_ids):
+        """Published songs that share tags, credited people or the artist with `song`.
+
+        Annotates `shared_tags` and `shared_people`, best matches first: a shared person
+        counts twice a shared tag, the same artist once. One query.
+        """
+        return (
+            self.published()
+            .exclude(pk=song.pk)
+            .filter(
+                Q(artist_id=song.artist_id)
+                | Q(tags__in=tag_ids)
+                | Q(credits__person_id__in=person_ids)
+            )
+            .annotate(
+                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+                shared_people=Count(
+                    "credits__person", filter=Q(credits__person_id__in=person_ids), distinct=True
+                ),
+            )
+            .alias(
+                score=F("shared_tags")
+                + 2 * F("shared_people")
+                + models.Case(
+                    models.When(artist_id=song.artist_id, then=Value(1)), default=Value(0)
+                )
+            )
+            .select_related("artist")
+            .order_by("-score", "title", "pk")
+        )
+
+    def song_of_the_day(self, date: datetime.date):
+        """The same published song all day long, a different one (most days) the next.
+
+        Picks a point in the range of ids from a hash of the date and takes the first
+        published song from there on, so it needs no count or offset over the whole table.
+        Queries the database twice, three times when the point falls past the last song.
+        """
+        songs = self.published().select_related("artist")
+        highest = songs.aggregate(highest=Coalesce(models.Max("pk"), 0))["highest"]
+        if not highest:
+            return None
+        digest = hashlib.sha256(date.isoformat().encode()).digest()
+        start = int.from_bytes(digest[:8], "big") % highest + 1
+        return songs.filter(pk__gte=start).order_by("pk").first() or songs.order_by("pk").first()
+
+
+def _credits():
+    from catalogue.models import Credit
+
+    return Credit.objects.select_related("person", "role")
+
+
+def _chart_entries():
+    from catalogue.models import ChartEntry
+
+    return ChartEntry.objects.select_related("chart")
+
 
 class FactQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PUBLISHED)
 
+    def latest(self):
+        """Published facts of published songs, newest first, with song and artist loaded."""
+        return (
+            self.published()
+            .filter(song__status=PUBLISHED)
+            .select_related("song__artist")
+            .order_by("-created_at", "-pk")
+        )
+
 
 class ArtistQuerySet(models.QuerySet):
     def with_published_songs(self):
-        return self.filter(Q(songs__status=PUBLISHED)).distinct()
+        from catalogue.models import Song
+
+        return self.filter(Exists(Song.objects.published().filter(artist=OuterRef("pk"))))
 
 
 class ChartEntryQuerySet(models.QuerySet):
     def charted(self):
         return self.filter(peak_position__isnull=False)
+
+    def for_chart_page(self):
+        """A chart's published songs by peak, then by year, with song and artist loaded."""
+        return (
+            self.charted()
+            .filter(song__status=PUBLISHED)
+            .select_related("song__artist")
+            .order_by("peak_position", "entry_year", "song__title", "pk")
+        )
 
 
 class EditorsPickQuerySet(models.QuerySet):

@@ -11,6 +11,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    # The reader pages, the feeds and sitemap.xml; last, since it includes the home page.
+    path("", include("catalogue.urls")),
 ]
 
 if settings.BENCHMARK_VIEWS:

@@ -1,0 +1,51 @@
+"""Template helpers for the reader pages."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from catalogue import markup
+
+register = template.Library()
+
+# The escapes of Django's json_script: no "</script>", "<!--" or "&" can end the data block.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def fact_html(text):
+    """A fact's body as sanitised HTML paragraphs (see catalogue.markup.render_fact)."""
+    return markup.render_fact(text)
+
+
+@register.simple_tag
+def json_ld(data):
+    """A schema.org data block, escaped the way json_script escapes its JSON."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload.translate(JSON_SCRIPT_ESCAPES)),
+    )
+
+
+@register.filter
+def minutes_seconds(duration):
+    """A song length as 6:07."""
+    if duration is None:
+        return ""
+    minutes, seconds = divmod(int(duration.total_seconds()), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """This page's address for page `number`, keeping the other query parameters."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    if number > 1:
+        query["page"] = number
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else context["request"].path

@@ -1,0 +1,45 @@
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+
+from catalogue import feeds, views
+from catalogue.sitemaps import SITEMAPS
+
+app_name = "catalogue"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("songs/", views.song_list, name="song-list"),
+    path("songs/<slug:artist_slug>/<slug:slug>/", views.song_detail, name="song-detail"),
+    path(
+        "songs/<slug:artist_slug>/<slug:slug>/comments/feed/",
+        feeds.SongCommentsFeed(),
+        name="song-comments-feed",
+    ),
+    path("artists/", views.artist_list, name="artist-list"),
+    path("artists/<slug:slug>/", views.artist_detail, name="artist-detail"),
+    path(
+        "artists/<slug:artist_slug>/albums/<slug:slug>/",
+        views.album_detail,
+        name="album-detail",
+    ),
+    path("people/<slug:slug>/", views.person_detail, name="person-detail"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag-detail"),
+    path("charts/<slug:slug>/", views.chart_detail, name="chart-detail"),
+    path("decades/", views.decade_list, name="decade-list"),
+    path("decades/<int:decade>s/", views.decade_detail, name="decade-detail"),
+    path("years/<int:year>/", views.year_detail, name="year-detail"),
+    path("feeds/songs/", feeds.NewSongsFeed(), name="new-songs-feed"),
+    path("feeds/facts/", feeds.NewFactsFeed(), name="new-facts-feed"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "catalogue:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+]

@@ -1,0 +1,493 @@
+"""Reader pages: songs, artists, albums, people, tags, charts, browsing and the home page.
+
+Every page costs a fixed number of queries whatever the amount of content (tests/reader/
+pins them); lists that grow are paged with `?page=N`, and a page number that is not a
+number or lies past the end is a 404.
+"""
+
+import itertools
+import string
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Case, Count, F, Q, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from taggit.models import Tag
+
+from catalogue.markup import video_embed
+from catalogue.models import (
+    Album,
+    Appearance,
+    Artist,
+    Chart,
+    ChartEntry,
+    Credit,
+    EditorsPick,
+    Fact,
+    Person,
+    Song,
+)
+from comments.models import Comment
+from comments.selectors import song_comment_section
+
+SONGS_PER_PAGE = 50
+ARTISTS_PER_PAGE = 60
+CREDITS_PER_PAGE = 100
+RELATED_SONGS = 6
+EDITORS_PICKS = 6
+HOME_LIST_LENGTH = 8
+# Enough recent comments to find HOME_LIST_LENGTH different songs in all but odd cases.
+HOME_RECENT_COMMENTS = 40
+OTHER_INITIAL = "0-9"
+INITIALS = [*string.ascii_uppercase, OTHER_INITIAL]
+
+
+def _page(request, object_list, per_page):
+    """One page of `object_list` for `?page=N`; anything but a page that exists is a 404.
+
+    Queries twice when `object_list` is a QuerySet: the count, then the page's rows.
+    """
+    number = request.GET.get("page", "1")
+    if not (number.isascii() and number.isdigit()):
+        raise Http404("A page number is a whole number.")
+    paginator = Paginator(object_list, per_page)
+    try:
+        page = paginator.page(int(number))
+    except InvalidPage as error:
+        raise Http404("There is no such page.") from error
+    # list() runs the query here rather than while the template renders.
+    page.object_list = list(page.object_list)
+    return page
+
+
+def _canonical(request, page=None):
+    """The page's one address: its path, plus the page number past the first page."""
+    url = request.build_absolute_uri(request.path)
+    if page is not None and page.number > 1:
+        url += f"?page={page.number}"
+    return url
+
+
+def _initial(request):
+    """The `?letter=` of the A–Z pages: a letter, "0-9", or None for everything."""
+    letter = request.GET.get("letter")
+    if letter is None:
+        return None
+    letter = letter.upper()
+    if letter not in INITIALS:
+        raise Http404("Browse by a letter from A to Z or 0-9.")
+    return letter
+
+
+def _filter_initial(queryset, field, letter):
+    if letter is None:
+        return queryset
+    if letter == OTHER_INITIAL:
+        return queryset.exclude(**{f"{field}__iregex": r"^[a-z]"})
+    return queryset.filter(**{f"{field}__istartswith": letter})
+
+
+def _artist_or_redirect(artist_slug):
+    """The artist of this slug, or the artist who had it before a rename, or a 404.
+
+    Returns (artist, moved): moved is True when the slug is a former one. One query.
+    """
+    artist = (
+        Artist.objects.filter(Q(slug=artist_slug) | Q(former_slugs__old_slug=artist_slug))
+        .order_by(_unless_slug(artist_slug))
+        .first()
+    )
+    if artist is None:
+        raise Http404("No such artist.")
+    return artist, artist.slug != artist_slug
+
+
+def _unless_slug(slug):
+    """Sorts the row that has this slug now before rows that had it once."""
+    return Case(When(slug=slug, then=Value(0)), default=Value(1))
+
+
+def _group_credits(credits):
+    """[(role, [credits])] in the order the credits come, for one heading per role."""
+    return [(role, list(rows)) for role, rows in itertools.groupby(credits, lambda c: c.role)]
+
+
+# ---- Songs ----
+
+
+@require_GET
+def song_detail(request, artist_slug, slug):
+    """The song page. Queries: the song and its parts (see `for_detail_page`, 9), the
+    comment section (3, see comments.selectors), appearances (1), editor's picks (1) and
+    related songs (1): 15 in all for a reader.
+    """
+    songs = Song.objects.visible_to(request.user)
+    song = songs.for_detail_page().filter(artist__slug=artist_slug, slug=slug).first()
+    if song is None:
+        return _song_moved(songs, artist_slug, slug)
+
+    credits = list(song.credits.all())
+    chart_entries = list(song.chart_entries.all())
+    peaks = [entry.peak_position for entry in chart_entries if entry.charted]
+    tags = list(song.tags.all())
+    version_ids = [v.version_id for v in song.published_versions]
+    appearances = list(
+        Appearance.objects.filter(Q(song=song) | Q(song__in=version_ids)).select_related(
+            "song__artist"
+        )
+    )
+    related = list(
+        Song.objects.related_to(
+            song, tag_ids=[t.pk for t in tags], person_ids={c.person_id for c in credits}
+        )[:RELATED_SONGS]
+    )
+    context = {
+        "song": song,
+        "facts": song.published_facts,
+        "credit_groups": _group_credits(credits),
+        "chart_entries": chart_entries,
+        "best_peak": min(peaks, default=None),
+        "certifications": list(song.certifications.all()),
+        "versions": song.published_versions,
+        "originals": song.published_originals,
+        "appearances": appearances,
+        "tags": tags,
+        "editors_picks": list(EditorsPick.objects.for_song(song)[:EDITORS_PICKS]),
+        "related_songs": related,
+        "comment_section": song_comment_section(song, request=request),
+        "video_embed": video_embed(song.video_url),
+        "canonical_url": request.build_absolute_uri(song.get_absolute_url()),
+    }
+    context["json_ld"] = _song_json_ld(song, context, request)
+    return render(request, "catalogue/song_detail.html", context)
+
+
+def _song_moved(songs, artist_slug, slug):
+    """A permanent redirect when the artist or the song had this slug before, else a 404."""
+    artist, _ = _artist_or_redirect(artist_slug)
+    song = (
+        songs.filter(artist=artist)
+        .filter(Q(slug=slug) | Q(former_slugs__old_slug=slug))
+        .select_related("artist")
+        .order_by(_unless_slug(slug))
+        .first()
+    )
+    if song is None:
+        raise Http404("No such song.")
+    return redirect(song, permanent=True)
+
+
+def _person_or_group(artist, request):
+    return {
+        "@type": "MusicGroup" if artist.kind == Artist.Kind.GROUP else "Person",
+        "name": artist.name,
+        "url": request.build_absolute_uri(artist.get_absolute_url()),
+    }
+
+
+def _song_json_ld(song, context, request):
+    writers = [
+        {"@type": "Person", "name": credit.person.name}
+        for _, group in context["credit_groups"]
+        for credit in group
+        if credit.role.group == "writing"
+    ]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MusicRecording",
+        "name": song.title,
+        "url": context["canonical_url"],
+        "byArtist": _person_or_group(song.artist, request),
+        "recordingOf": {"@type": "MusicComposition", "name": song.title, "composer": writers},
+    }
+    if song.album:
+        data["inAlbum"] = {
+            "@type": "MusicAlbum",
+            "name": song.album.title,
+            "url": request.build_absolute_uri(song.album.get_absolute_url()),
+        }
+    if song.release_year:
+        data["datePublished"] = str(song.release_year)
+    if song.length:
+        minutes, seconds = divmod(int(song.length.total_seconds()), 60)
+        data["duration"] = f"PT{minutes}M{seconds}S"
+    if context["tags"]:
+        data["keywords"] = ", ".join(tag.name for tag in context["tags"])
+    return data
+
+
+@require_GET
+def song_list(request):
+    """Songs A–Z, optionally by initial. Queries: the count and the page (2)."""
+    letter = _initial(request)
+    songs = _filter_initial(Song.objects.published(), "title", letter)
+    page = _page(request, songs.for_list_page().order_by("title", "pk"), SONGS_PER_PAGE)
+    return render(
+        request,
+        "catalogue/song_list.html",
+        {
+            "page": page,
+            "letter": letter,
+            "initials": INITIALS,
+            "canonical_url": _canonical_with_letter(request, letter, page),
+        },
+    )
+
+
+def _canonical_with_letter(request, letter, page):
+    url = request.build_absolute_uri(request.path)
+    query = []
+    if letter:
+        query.append(f"letter={letter}")
+    if page.number > 1:
+        query.append(f"page={page.number}")
+    return f"{url}?{'&'.join(query)}" if query else url
+
+
+# ---- Artists, albums, people ----
+
+
+@require_GET
+def artist_detail(request, slug):
+    """An artist's songs (paged) and albums. Queries: the artist (1), the albums (1), the
+    song count and page (2): 4.
+    """
+    artist, moved = _artist_or_redirect(slug)
+    if moved:
+        return redirect(artist, permanent=True)
+    songs = artist.songs.published().select_related("album").order_by("title", "pk")
+    page = _page(request, songs, SONGS_PER_PAGE)
+    albums = list(artist.albums.all())
+    canonical_url = _canonical(request, page)
+    json_ld = _person_or_group(artist, request)
+    json_ld["@context"] = "https://schema.org"
+    if albums:
+        json_ld["album"] = [
+            {
+                "@type": "MusicAlbum",
+                "name": album.title,
+                # The related manager has set album.artist: no query per album.
+                "url": request.build_absolute_uri(album.get_absolute_url()),
+            }
+            for album in albums
+        ]
+    return render(
+        request,
+        "catalogue/artist_detail.html",
+        {
+            "artist": artist,
+            "albums": albums,
+            "page": page,
+            "canonical_url": canonical_url,
+            "json_ld": json_ld,
+        },
+    )
+
+
+@require_GET
+def artist_list(request):
+    """Artists with published songs, A–Z. Queries: the count and the page (2)."""
+    letter = _initial(request)
+    artists = _filter_initial(Artist.objects.with_published_songs(), "sort_name", letter)
+    page = _page(request, artists.order_by("sort_name", "pk"), ARTISTS_PER_PAGE)
+    return render(
+        request,
+        "catalogue/artist_list.html",
+        {
+            "page": page,
+            "letter": letter,
+            "initials": INITIALS,
+            "canonical_url": _canonical_with_letter(request, letter, page),
+        },
+    )
+
+
+@require_GET
+def album_detail(request, artist_slug, slug):
+    """An album's track list. Queries: the artist (1), the album (1), its tracks (1): 3."""
+    artist, moved = _artist_or_redirect(artist_slug)
+    album = get_object_or_404(Album, artist=artist, slug=slug)
+    album.artist = artist
+    if moved:
+        return redirect(album, permanent=True)
+    tracks = list(
+        album.songs.published().select_related("artist").order_by("track_number", "title")
+    )
+    canonical_url = request.build_absolute_uri(album.get_absolute_url())
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "MusicAlbum",
+        "name": album.title,
+        "url": canonical_url,
+        "byArtist": _person_or_group(artist, request),
+        "numTracks": len(tracks),
+        "track": [
+            {
+                "@type": "MusicRecording",
+                "name": song.title,
+                "url": request.build_absolute_uri(song.get_absolute_url()),
+            }
+            for song in tracks
+        ],
+    }
+    if album.release_year:
+        json_ld["datePublished"] = str(album.release_year)
+    return render(
+        request,
+        "catalogue/album_detail.html",
+        {
+            "album": album,
+            "artist": artist,
+            "tracks": tracks,
+            "canonical_url": canonical_url,
+            "json_ld": json_ld,
+        },
+    )
+
+
+@require_GET
+def person_detail(request, slug):
+    """Everything a person is credited with, grouped by role and paged.
+
+    Queries: the person (1), the credit count and page with song, artist and role (2): 3.
+    """
+    person = get_object_or_404(Person.objects.select_related("artist"), slug=slug)
+    credits = (
+        Credit.objects.filter(person=person, song__status="published")
+        .select_related("song__artist", "role")
+        .order_by("role__position", "role__name", "song__title", "pk")
+    )
+    page = _page(request, credits, CREDITS_PER_PAGE)
+    return render(
+        request,
+        "catalogue/person_detail.html",
+        {
+            "person": person,
+            "page": page,
+            "credit_groups": _group_credits(page.object_list),
+            "canonical_url": _canonical(request, page),
+        },
+    )
+
+
+# ---- Tags, charts, decades and years ----
+
+
+@require_GET
+def tag_detail(request, slug):
+    """Published songs with a tag. Queries: the tag (1), the count and page (2): 3."""
+    tag = get_object_or_404(Tag, slug=slug)
+    songs = Song.objects.published().filter(tags=tag).for_list_page().order_by("title", "pk")
+    page = _page(request, songs, SONGS_PER_PAGE)
+    return render(
+        request,
+        "catalogue/tag_detail.html",
+        {"tag": tag, "page": page, "canonical_url": _canonical(request, page)},
+    )
+
+
+@require_GET
+def chart_detail(request, slug):
+    """A chart's songs by peak. Queries: the chart (1), the count and page (2): 3."""
+    chart = get_object_or_404(Chart, slug=slug)
+    entries = ChartEntry.objects.filter(chart=chart).for_chart_page()
+    page = _page(request, entries, SONGS_PER_PAGE)
+    return render(
+        request,
+        "catalogue/chart_detail.html",
+        {"chart": chart, "page": page, "canonical_url": _canonical(request, page)},
+    )
+
+
+@require_GET
+def decade_list(request):
+    """Decades with their number of published songs. One query."""
+    decades = list(
+        Song.objects.published()
+        .filter(release_year__isnull=False)
+        .annotate(decade=F("release_year") / 10 * 10)
+        .values("decade")
+        .annotate(songs=Count("pk"))
+        .order_by("decade")
+    )
+    return render(
+        request,
+        "catalogue/decade_list.html",
+        {"decades": decades, "canonical_url": _canonical(request)},
+    )
+
+
+@require_GET
+def decade_detail(request, decade):
+    """A decade's songs by year (paged) and its years. Queries: the years (1), the count
+    and page (2): 3.
+    """
+    if decade % 10:
+        raise Http404("A decade starts with a year ending in 0.")
+    songs = Song.objects.published().filter(release_year__range=(decade, decade + 9))
+    years = list(songs.values("release_year").annotate(songs=Count("pk")).order_by("release_year"))
+    page = _page(
+        request, songs.for_list_page().order_by("release_year", "title", "pk"), SONGS_PER_PAGE
+    )
+    return render(
+        request,
+        "catalogue/decade_detail.html",
+        {
+            "decade": decade,
+            "years": years,
+            "page": page,
+            "canonical_url": _canonical(request, page),
+        },
+    )
+
+
+@require_GET
+def year_detail(request, year):
+    """A year's songs. Queries: the count and page (2)."""
+    songs = Song.objects.published().filter(release_year=year)
+    page = _page(request, songs.for_list_page().order_by("title", "pk"), SONGS_PER_PAGE)
+    return render(
+        request,
+        "catalogue/year_detail.html",
+        {
+            "year": year,
+            "decade": year // 10 * 10,
+            "page": page,
+            "canonical_url": _canonical(request, page),
+        },
+    )
+
+
+# ---- Home ----
+
+
+@require_GET
+def home(request):
+    """Latest facts, new songs, songs with recent comments and the song of the day.
+
+    Queries: latest facts (1), new songs (1), recent comments with their songs (1), the
+    song of the day (2, or 3 on the odd day its pick wraps around): 5.
+    """
+    recent_comments = (
+        Comment.objects.published()
+        .filter(song__status="published")
+        .select_related("song__artist")
+        .order_by("-created_at", "-pk")[:HOME_RECENT_COMMENTS]
+    )
+    commented = {}
+    for comment in recent_comments:
+        commented.setdefault(comment.song_id, comment)
+    context = {
+        "latest_facts": list(Fact.objects.latest()[:HOME_LIST_LENGTH]),
+        "new_songs": list(
+            Song.objects.published()
+            .for_list_page()
+            .order_by("-published_at", "-pk")[:HOME_LIST_LENGTH]
+        ),
+        "recently_commented": list(commented.values())[:HOME_LIST_LENGTH],
+        "song_of_the_day": Song.objects.song_of_the_day(timezone.localdate()),
+        "canonical_url": _canonical(request),
+    }
+    return render(request, "home.html", context)
