@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "songfacts.apps.SongfactsConfig",
     "catalogue",
     "comments",
+    "search",
 ]
 
 MIDDLEWARE = [

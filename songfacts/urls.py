@@ -11,6 +11,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("search/", include("search.urls")),
     # The reader pages, the feeds and sitemap.xml; last, since it includes the home page.
     path("", include("catalogue.urls")),
 ]

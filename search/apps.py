@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+
+    def ready(self):
+        from search import signals
+
+        signals.connect()

@@ -1,0 +1,56 @@
+"""The search index: one document per published song, artist, album, person and fact."""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+
+from search.querysets import SearchDocumentQuerySet
+
+
+class SearchDocument(models.Model):
+    """What search matches and shows for one catalogue entry.
+
+    Written only by `search.services`; the text is normalized in Python (see `normalize.py`).
+    The vector weighs titles and names A, artist, album and credit names B, a fact's song C,
+    and fact text and bios D.
+    """
+
+    class Kind(models.TextChoices):
+        SONG = "song", "Songs"
+        ARTIST = "artist", "Artists"
+        ALBUM = "album", "Albums"
+        PERSON = "person", "People"
+        FACT = "fact", "Facts"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    object_id = models.BigIntegerField()
+    title = models.CharField(max_length=300)
+    detail = models.CharField(max_length=300, blank=True, help_text='e.g. "David Bowie, 1977".')
+    url = models.CharField(max_length=500)
+    # Plain text that snippets are cut from: a fact's story, an artist's or a person's bio.
+    body = models.TextField(blank=True)
+    # The normalized title, for "Did you mean" and as-you-type ordering.
+    normalized_title = models.CharField(max_length=300)
+    vector = SearchVectorField()
+
+    objects = SearchDocumentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="search_document_unique_object"
+            ),
+        ]
+        indexes = [
+            # Two partial indexes, so that a word found in a fifth of all facts costs nothing
+            # to the song, artist, album and people results or to as-you-type suggestions.
+            GinIndex(fields=["vector"], name="search_document_names", condition=~Q(kind="fact")),
+            GinIndex(fields=["vector"], name="search_document_facts", condition=Q(kind="fact")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+    def get_absolute_url(self):
+        return self.url

@@ -1,0 +1,99 @@
+import hashlib
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from search import query, spelling
+from search.models import SearchDocument
+from search.normalize import normalize
+from search.querysets import CANDIDATES, MARK_START, MARK_STOP
+
+Kind = SearchDocument.Kind
+# Matches shown per kind on the first page, which shows every kind.
+OVERVIEW_PER_KIND = 5
+PER_PAGE = 20
+# "Did you mean" is offered when a query finds fewer results than this.
+FEW_RESULTS = 3
+SUGGESTIONS = 8
+SUGGEST_SECONDS = 60
+
+
+@require_GET
+def search(request):
+    """The results page: every kind's best matches, or one kind's matches page by page."""
+    terms = query.parse(request.GET.get("q", ""))
+    kind = request.GET.get("kind", "")
+    context = {"terms": terms, "search_query": terms.text, "candidates": CANDIDATES}
+    if kind and kind not in Kind.values:
+        context["problem"] = "There is no such kind of result; here are all of them."
+        kind = ""
+    if terms.tsquery is None:
+        return render(request, "search/results.html", context)
+    if kind:
+        # Expect 2 queries: the count of the capped candidates, and the page.
+        documents = SearchDocument.objects.for_results_page(kind, terms.tsquery)
+        page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
+        context.update(kind=kind, kind_label=Kind(kind).label, page=page, groups=[])
+        if page.paginator.count:
+            context["groups"] = [_group(kind, page.object_list, more=False)]
+        return render(request, "search/results.html", context)
+    context["groups"] = _overview(terms.tsquery)
+    if sum(len(group["documents"]) for group in context["groups"]) < FEW_RESULTS:
+        # A cache round trip; loads the known words on a process's first misspelling.
+        context["did_you_mean"] = spelling.did_you_mean(terms.normalized)
+    return render(request, "search/results.html", context)
+
+
+def _overview(tsquery):
+    """Expect 1 query: each kind's best matches, one more than shown to know of others."""
+    per_kind = [
+        SearchDocument.objects.for_results_page(kind, tsquery)[: OVERVIEW_PER_KIND + 1]
+        for kind in Kind.values
+    ]
+    rows = list(per_kind[0].union(*per_kind[1:], all=True))
+    groups = []
+    for kind in Kind.values:
+        documents = sorted(
+            (row for row in rows if row.kind == kind),
+            key=lambda row: (-row.rank, len(row.title), row.title, row.pk),
+        )
+        if documents:
+            more = len(documents) > OVERVIEW_PER_KIND
+            groups.append(_group(kind, documents[:OVERVIEW_PER_KIND], more=more))
+    return groups
+
+
+def _group(kind, documents, *, more):
+    for document in documents:
+        document.snippet_parts = _marked(document.snippet)
+    return {"kind": kind, "label": Kind(kind).label, "documents": documents, "more": more}
+
+
+def _marked(snippet):
+    """The snippet as (text, highlighted) pairs, for the template to escape and mark up."""
+    parts = []
+    for index, piece in enumerate(snippet.replace(MARK_STOP, MARK_START).split(MARK_START)):
+        if piece:
+            parts.append((piece, index % 2 == 1))
+    return parts
+
+
+@require_GET
+def suggest(request):
+    """As-you-type suggestions: titles and names that start like the query. JSON."""
+    terms = query.parse(request.GET.get("q", ""))
+    if terms.tsquery is None:
+        return JsonResponse({"query": terms.text, "suggestions": []})
+    key = "search:suggest:" + hashlib.sha256(normalize(terms.text).encode()).hexdigest()
+    suggestions = cache.get(key)
+    if suggestions is None:
+        suggestions = list(
+            SearchDocument.objects.ranked_names(terms.tsquery).values(
+                "kind", "title", "detail", "url"
+            )[:SUGGESTIONS]
+        )
+        cache.set(key, suggestions, SUGGEST_SECONDS)
+    return JsonResponse({"query": terms.text, "suggestions": suggestions})
