@@ -5,7 +5,6 @@ import hashlib
 
 from django.db import models
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Value
-from django.db.models.functions import Coalesce
 
 PUBLISHED = "published"
 
@@ -100,17 +99,18 @@ class SongQuerySet(models.QuerySet):
     def song_of_the_day(self, date: datetime.date):
         """The same published song all day long, a different one (most days) the next.
 
-        Picks a point in the range of ids from a hash of the date and takes the first
-        published song from there on, so it needs no count or offset over the whole table.
-        Queries the database twice, three times when the point falls past the last song.
+        Picks a point between the lowest and highest published ids from a hash of the date
+        and takes the first published song from there on, so it needs no count or offset
+        over the whole table. Queries the database twice.
         """
         songs = self.published().select_related("artist")
-        highest = songs.aggregate(highest=Coalesce(models.Max("pk"), 0))["highest"]
-        if not highest:
+        bounds = songs.aggregate(lowest=models.Min("pk"), highest=models.Max("pk"))
+        if bounds["lowest"] is None:
             return None
         digest = hashlib.sha256(date.isoformat().encode()).digest()
-        start = int.from_bytes(digest[:8], "big") % highest + 1
-        return songs.filter(pk__gte=start).order_by("pk").first() or songs.order_by("pk").first()
+        spread = bounds["highest"] - bounds["lowest"] + 1
+        start = bounds["lowest"] + int.from_bytes(digest[:8], "big") % spread
+        return songs.filter(pk__gte=start).order_by("pk").first()
 
 
 def _credits():

@@ -468,7 +468,7 @@ def home(request):
     """Latest facts, new songs, songs with recent comments and the song of the day.
 
     Queries: latest facts (1), new songs (1), recent comments with their songs (1), the
-    song of the day (2, or 3 on the odd day its pick wraps around): 5.
+    song of the day (2): 5.
     """
     recent_comments = (
         Comment.objects.published()

@@ -1,11 +1,13 @@
 """Template helpers for the reader pages."""
 
+import html
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from catalogue import markup
 
@@ -19,6 +21,16 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 def fact_html(text):
     """A fact's body as sanitised HTML paragraphs (see catalogue.markup.render_fact)."""
     return markup.render_fact(text)
+
+
+@register.filter
+def fact_text(text, words=40):
+    """A fact as plain text of at most `words` words, for summaries and meta tags.
+
+    Plain str, not safe: the template escapes it, also inside attribute values.
+    """
+    plain = html.unescape(strip_tags(markup.render_fact(text)))
+    return Truncator(" ".join(plain.split())).words(int(words))
 
 
 @register.simple_tag
