@@ -68,7 +68,8 @@ def comment_create(request, song_pk):
         if comment.status == Comment.Status.PUBLISHED:
             return redirect(comment.get_absolute_url())
         messages.info(
-            request, "Thank you. Your comment will appear once a moderator has looked at it."
+            request,
+            "Thank you. Your comment will appear once a moderator has looked at it.",
         )
         return redirect(f"{song.get_absolute_url()}#comments")
 
@@ -94,7 +95,10 @@ def suggestion_create(request, song_pk):
             submission_key=key,
             client_ip=client_ip,
         )
-        messages.info(request, "Thank you for the suggestion. An editor will look at it soon.")
+        messages.info(
+            request,
+            "Thank you for the suggestion. An editor will look at it soon.",
+        )
         return redirect(f"{song.get_absolute_url()}#suggest-fact")
 
     return _post_reader_form(

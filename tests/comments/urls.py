@@ -15,9 +15,7 @@ from comments.selectors import song_comment_section
 from songfacts import urls as site_urls
 
 PAGE = engines["django"].from_string(
-    "<!DOCTYPE html><title>{{ song.title }}</title>"
-    '{% for message in messages %}<p class="message">{{ message }}</p>{% endfor %}'
-    '{% include "comments/_song_section.html" %}'
+    '<!DOCTYPE html><title>{{ song.title }}</title>{% include "comments/_song_section.html" %}'
 )
 
 
