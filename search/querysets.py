@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db import models
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.db.models.functions import Length
 
 # How many matches of one kind are ranked. A word found in a fifth of a million facts would
@@ -19,9 +19,15 @@ class SearchDocumentQuerySet(models.QuerySet):
         """The best matches of one kind first, among the first CANDIDATES that match."""
         return self._ranked(self.filter(kind=kind), tsquery)
 
-    def ranked_names(self, tsquery):
-        """The best matching songs, artists, albums and people first: no facts."""
-        return self._ranked(self.exclude(kind=self.model.Kind.FACT), tsquery)
+    def for_suggestions(self, tsquery, typed):
+        """Songs, artists, albums and people for as-you-type: titles that begin with what was
+        typed (normalized) first, shorter before longer, then the best ranked."""
+        begins = Case(When(normalized_title__startswith=typed, then=0), default=1)
+        return (
+            self._ranked(self.exclude(kind=self.model.Kind.FACT), tsquery)
+            .annotate(begins=begins)
+            .order_by("begins", Length("title"), "-rank", "title", "pk")
+        )
 
     def _ranked(self, documents, tsquery):
         candidates = documents.filter(vector=tsquery).order_by().values("pk")[:CANDIDATES]

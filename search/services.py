@@ -214,7 +214,7 @@ def _artist_document(artist):
         Kind.ARTIST,
         artist,
         title=artist.name,
-        detail=", ".join(filter(None, [artist.get_kind_display(), artist.country])),
+        detail=artist.country,
         body=bio,
         a=artist.name,
         d=bio,

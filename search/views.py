@@ -91,7 +91,7 @@ def suggest(request):
     suggestions = cache.get(key)
     if suggestions is None:
         suggestions = list(
-            SearchDocument.objects.ranked_names(terms.tsquery).values(
+            SearchDocument.objects.for_suggestions(terms.tsquery, terms.normalized).values(
                 "kind", "title", "detail", "url"
             )[:SUGGESTIONS]
         )

@@ -257,3 +257,17 @@ def test_it_costs_the_same_queries_for_a_page_of_one_kind(
     with django_assert_num_queries(2):
         response = client.get(SEARCH, {"q": "berlin", "kind": "fact"})
     assert len(response.context["page"].object_list) == 20
+
+
+def test_it_costs_the_same_queries_to_correct_a_misspelling_among_one_or_fifty_names(
+    client, committed, django_assert_num_queries
+):
+    _add_matches(committed, 1)
+    # Expect 9 queries: the results; the words' version and the correction from the cache;
+    # the known words, loaded again since the names changed; and 5 for the database cache
+    # to store the correction (count, savepoint, select, insert, release).
+    with django_assert_num_queries(9) as first:
+        assert client.get(SEARCH, {"q": "berlni"}).context["did_you_mean"] == "berlin"
+    _add_matches(committed, 49)
+    with django_assert_num_queries(len(first)):
+        assert client.get(SEARCH, {"q": "berlni"}).context["did_you_mean"] == "berlin"

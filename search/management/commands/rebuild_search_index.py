@@ -39,9 +39,10 @@ class Command(BaseCommand):
                 for ids in _batches(model, batch_size):
                     services.REFRESHERS[kind](ids=ids)
                     done += len(ids)
-                    self.stdout.write(f"\r{kind}: {done:,}", ending="")
-                    self.stdout.flush()
-                self.stdout.write(f"\r{kind}: {done:,} indexed")
+                elapsed = time.monotonic() - started
+                self.stdout.write(
+                    f"{model._meta.verbose_name_plural}: {done:,} read ({elapsed:.0f} s)"
+                )
             services.names_changed()
             # Cached search pages were rendered from the old index.
             content_changed()
