@@ -14,6 +14,8 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # nh3 serialises every kept link the same way: `<a href="..."` with double quotes, so this
 # pattern sees each link exactly once.
 LINK_OPEN = re.compile(r'<a href="([^"]*)"')
+# Left where an editor's own <p> or a removed block tag closed one of our paragraphs.
+EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 VIMEO_ID = re.compile(r"^[0-9]{1,12}$")
 
@@ -51,7 +53,7 @@ def render_fact(text):
         clean_content_tags={"script", "style"},
     )
     # Safe: nh3 has removed every tag and attribute outside the lists above.
-    return mark_safe(_mark_external_links(cleaned))
+    return mark_safe(_mark_external_links(EMPTY_PARAGRAPH.sub("", cleaned)))
 
 
 def _youtube_id(parts, host):

@@ -65,15 +65,16 @@ class SongQuerySet(models.QuerySet):
             "tags",
         )
 
-    def related_to(self, song, *, tag_ids, person_ids):
+    def related_to(self, song, *, tag_ids, person_ids, exclude_ids=()):
         """Published songs that share tags, credited people or the artist with `song`.
 
+        Songs in `exclude_ids` (its versions, shown elsewhere on the page) are left out.
         Annotates `shared_tags` and `shared_people`, best matches first: a shared person
         counts twice a shared tag, the same artist once. One query.
         """
         return (
             self.published()
-            .exclude(pk=song.pk)
+            .exclude(pk__in=[song.pk, *exclude_ids])
             .filter(
                 Q(artist_id=song.artist_id)
                 | Q(tags__in=tag_ids)

@@ -140,7 +140,10 @@ def song_detail(request, artist_slug, slug):
     )
     related = list(
         Song.objects.related_to(
-            song, tag_ids=[t.pk for t in tags], person_ids={c.person_id for c in credits}
+            song,
+            tag_ids=[t.pk for t in tags],
+            person_ids={c.person_id for c in credits},
+            exclude_ids=[*version_ids, *(v.original_id for v in song.published_originals)],
         )[:RELATED_SONGS]
     )
     context = {

@@ -134,7 +134,7 @@ def test_it_shows_every_part_of_the_song(client, heroes):
         'href="/artists/david-bowie/albums/heroes/">Heroes</a> (1977)',
         "6:07",
         # The headline is the best peak, linked to the chart table.
-        '<dt>Charted</dt><dd><a href="#charts"',
+        '<dt>Charted:</dt> <dd><a href="#charts"',
         ">12</a>",
         'id="charts"',
         "Lovers meet by <q>the wall</q>.</p><p>A second paragraph.</p>",
