@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue import services
@@ -45,6 +45,42 @@ class DecadeListFilter(admin.SimpleListFilter):
             raise IncorrectLookupParameters(f"No such decade: {self.value()}")
         start = int(self.value())
         return queryset.filter(release_year__gte=start, release_year__lt=start + 10)
+
+
+class TagListFilter(admin.SimpleListFilter):
+    """Songs with one tag, typed by name or slug.
+
+    A form rather than a list of links: a catalogue has thousands of tags, and listing them all
+    made the song list slow and heavy.
+    """
+
+    title = "tag"
+    parameter_name = "tag"
+    template = "admin/catalogue/song/tag_filter.html"
+
+    def lookups(self, request, model_admin):
+        return []
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        # Tag slugs are slugified names, so a name and a slug find the same tag.
+        return queryset.filter(tags__slug=slugify(self.value(), allow_unicode=True))
+
+    def choices(self, changelist):
+        other_parameters = {
+            name: value for name, value in changelist.params.items() if name != self.parameter_name
+        }
+        yield {
+            "selected": self.value() is not None,
+            "value": self.value() or "",
+            "parameter_name": self.parameter_name,
+            "other_parameters": other_parameters,
+            "reset_query_string": changelist.get_query_string(remove=[self.parameter_name]),
+        }
 
 
 class PublishActionsMixin:
@@ -164,11 +200,14 @@ class SongAdmin(PublishActionsMixin, SimpleHistoryAdmin):
     publish_permission = "catalogue.publish_song"
     list_display = ["title", "artist", "album", "release_year", "status", "tag_list"]
     list_select_related = ["artist", "album"]
-    list_filter = ["status", DecadeListFilter, "tags", "chart_entries__chart"]
+    list_filter = ["status", DecadeListFilter, TagListFilter, "chart_entries__chart"]
     search_fields = ["title", "artist__name", "album__title"]
     autocomplete_fields = ["artist", "album"]
     prepopulated_fields = {"slug": ["title"]}
     show_full_result_count = False
+    # Newest first: the primary key's index serves the first page of a catalogue of any size,
+    # where title order (with the admin's tie-breaking id) sorts the whole table.
+    ordering = ["-pk"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "artist", "status", "tags"]}),
         (
@@ -212,6 +251,8 @@ class FactAdmin(PublishActionsMixin, SimpleHistoryAdmin):
     search_fields = ["body", "song__title", "suggested_by_name"]
     autocomplete_fields = ["song"]
     show_full_result_count = False
+    # Newest first, served by the primary key's index (the model's order sorts by song title).
+    ordering = ["-pk"]
     fields = [
         "song",
         ("position", "status", "standing"),
