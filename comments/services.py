@@ -124,6 +124,7 @@ def comment_create(
         status=Comment.Status.PENDING if held or too_many_links else Comment.Status.PUBLISHED,
         submission_key=submission_key,
     )
+    # The submission-key constraint is left to the database: a twin racing in is caught below.
     comment.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -159,6 +160,8 @@ def comment_notify_parent_author(*, reply: Comment) -> bool:
         reply.status != Comment.Status.PUBLISHED
         or not parent.author_email
         or not parent.notify_replies
+        # Nobody needs telling about their own reply.
+        or parent.author_email.lower() == reply.author_email.lower()
     ):
         return False
     # Claim the notification first, so that two moderators approving at once send one mail.

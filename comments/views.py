@@ -37,7 +37,7 @@ def _post_reader_form(request, *, form, song, template, create):
     key = services.submission_key(
         token=data["submission_token"],
         client_ip=client_ip,
-        parts=[song.pk, *(data[name] for name in form._meta.fields)],
+        parts=[song.pk, *(data[name] for name in form.Meta.fields)],
     )
     try:
         return create(data, key, client_ip)

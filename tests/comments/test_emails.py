@@ -42,13 +42,16 @@ def test_it_emails_the_parent_author_once_per_published_reply(
     assert len(mailoutbox) == 1
 
 
-def test_it_sends_nothing_without_an_address_or_for_a_top_level_comment(
-    client, published_song, post_url, mailoutbox, django_capture_on_commit_callbacks
+def test_it_sends_nothing_without_an_address_for_a_top_level_comment_or_to_oneself(
+    client, published_song, post_url, parent, mailoutbox, django_capture_on_commit_callbacks
 ):
     silent = make_comment(published_song, author_email="")
     with django_capture_on_commit_callbacks(execute=True):
         _reply(client, post_url, silent)
         client.post(post_url, comment_data(author_email="new@example.com"))
+        client.post(
+            post_url, comment_data(parent=parent.pk, author_email="Pete@example.com", body="Me.")
+        )
 
     assert mailoutbox == []
 
