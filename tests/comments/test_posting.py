@@ -85,7 +85,7 @@ def test_it_refuses_a_reply_to_a_comment_not_shown(client, published_song, post_
     on_another_song = make_comment(make_song())
     reply = make_comment(published_song, parent=make_comment(published_song))
 
-    for parent in (pending.pk, on_another_song.pk, reply.pk, "abc"):
+    for parent in (pending.pk, on_another_song.pk, reply.pk, "abc", str(10**30)):
         response = client.post(post_url, comment_data(parent=parent))
         assert response.status_code == 400
         assert "no longer shown" in response.content.decode()
@@ -214,3 +214,11 @@ def test_it_hides_the_permalink_of_a_comment_not_shown(client, published_song, d
 
     for comment in (removed, orphan, on_draft):
         assert client.get(comment.get_absolute_url()).status_code == 404
+
+
+def test_it_answers_404_for_ids_beyond_any_row(client):
+    huge = 10**30
+
+    assert client.get(f"/comments/{huge}/").status_code == 404
+    assert client.post(f"/comments/songs/{huge}/", comment_data()).status_code == 404
+    assert client.post(f"/comments/songs/{huge}/suggest/", {}).status_code == 404

@@ -165,3 +165,10 @@ def test_it_costs_one_more_query_when_replying(
     # Expect 5 queries: the four of the page and the comment answered.
     with django_assert_num_queries(5):
         client.get(song_url, {"reply_to": parent.pk})
+
+
+def test_it_ignores_a_reply_target_beyond_any_row_id(client, published_song, song_url):
+    response = client.get(song_url, {"reply_to": str(10**30)})
+
+    assert response.status_code == 200
+    assert "Add a comment</h2>" in response.content.decode()
