@@ -13,7 +13,7 @@ from django.db.models import Case, Count, F, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from catalogue.markup import video_embed
@@ -117,7 +117,7 @@ def _group_credits(credits):
 # ---- Songs ----
 
 
-@require_GET
+@require_safe
 def song_detail(request, artist_slug, slug):
     """The song page. Queries: the song and its parts (see `for_detail_page`, 9), the
     comment section (3, see comments.selectors), appearances (1), editor's picks (1) and
@@ -221,7 +221,7 @@ def _song_json_ld(song, context, request):
     return data
 
 
-@require_GET
+@require_safe
 def song_list(request):
     """Songs A–Z, optionally by initial. Queries: the count and the page (2)."""
     letter = _initial(request)
@@ -252,7 +252,7 @@ def _canonical_with_letter(request, letter, page):
 # ---- Artists, albums, people ----
 
 
-@require_GET
+@require_safe
 def artist_detail(request, slug):
     """An artist's songs (paged) and albums. Queries: the artist (1), the albums (1), the
     song count and page (2): 4.
@@ -289,7 +289,7 @@ def artist_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def artist_list(request):
     """Artists with published songs, A–Z. Queries: the count and the page (2)."""
     letter = _initial(request)
@@ -307,7 +307,7 @@ def artist_list(request):
     )
 
 
-@require_GET
+@require_safe
 def album_detail(request, artist_slug, slug):
     """An album's track list. Queries: the artist (1), the album (1), its tracks (1): 3."""
     artist, moved = _artist_or_redirect(artist_slug)
@@ -350,7 +350,7 @@ def album_detail(request, artist_slug, slug):
     )
 
 
-@require_GET
+@require_safe
 def person_detail(request, slug):
     """Everything a person is credited with, grouped by role and paged.
 
@@ -378,7 +378,7 @@ def person_detail(request, slug):
 # ---- Tags, charts, decades and years ----
 
 
-@require_GET
+@require_safe
 def tag_detail(request, slug):
     """Published songs with a tag. Queries: the tag (1), the count and page (2): 3."""
     tag = get_object_or_404(Tag, slug=slug)
@@ -391,7 +391,7 @@ def tag_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def chart_detail(request, slug):
     """A chart's songs by peak. Queries: the chart (1), the count and page (2): 3."""
     chart = get_object_or_404(Chart, slug=slug)
@@ -404,7 +404,7 @@ def chart_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def decade_list(request):
     """Decades with their number of published songs. One query."""
     decades = list(
@@ -422,7 +422,7 @@ def decade_list(request):
     )
 
 
-@require_GET
+@require_safe
 def decade_detail(request, decade):
     """A decade's songs by year (paged) and its years. Queries: the years (1), the count
     and page (2): 3.
@@ -446,7 +446,7 @@ def decade_detail(request, decade):
     )
 
 
-@require_GET
+@require_safe
 def year_detail(request, year):
     """A year's songs. Queries: the count and page (2)."""
     songs = Song.objects.published().filter(release_year=year)
@@ -466,7 +466,7 @@ def year_detail(request, year):
 # ---- Home ----
 
 
-@require_GET
+@require_safe
 def home(request):
     """Latest facts, new songs, songs with recent comments and the song of the day.
 

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from catalogue.models import Fact, Status
+from catalogue.sitemaps import SongSitemap
 from comments.models import Comment
 from tests.conftest import make_song
 
@@ -112,3 +113,20 @@ def test_the_song_sitemap_costs_the_same_queries_with_50_more_songs(
 
 def test_robots_txt_points_at_the_sitemap(client):
     assert b"Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content
+
+
+def test_the_sitemap_index_splits_a_section_past_its_limit(client, monkeypatch):
+    # The real limit is the protocol's 50,000 addresses per file; two stands in for it.
+    monkeypatch.setattr(SongSitemap, "limit", 2)
+    songs = [make_song() for _ in range(3)]
+
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    second = ET.fromstring(client.get("/sitemap-songs.xml", {"p": "2"}).content)
+
+    locations = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert "http://testserver/sitemap-songs.xml?p=2" in locations
+    assert [loc.text for loc in second.iter(f"{SITEMAP}loc")] == [
+        f"http://testserver{songs[2].get_absolute_url()}"
+    ]
+    assert client.get("/sitemap-songs.xml", {"p": "3"}).status_code == 404
+    assert client.get("/sitemap-songs.xml", {"p": "x"}).status_code == 404

@@ -406,3 +406,9 @@ def test_the_home_page_lists_a_song_once_however_many_recent_comments_it_has(cli
     html = client.get("/").content.decode()
 
     assert html.count(f'href="{song.get_absolute_url()}#comments"') == 1
+
+
+def test_pages_answer_head_requests_and_refuse_posts(client, published_song):
+    for url in ["/", "/songs/", published_song.get_absolute_url(), "/artists/", "/decades/"]:
+        assert client.head(url).status_code == 200, url
+        assert client.post(url).status_code == 405, url
