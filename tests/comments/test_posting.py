@@ -73,7 +73,7 @@ def test_it_shows_errors_beside_fields_and_keeps_the_text(
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert f'id="id_{field}_errors"' in html
+    assert f'id="id_{field}_error"' in html
     assert message in html
     assert "Kept text." in html or field == "body"
     assert 'value="Denmark"' in html or field == "author_place"

@@ -72,7 +72,7 @@ def test_it_refuses_a_bad_suggestion_and_keeps_the_text(
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert f'id="id_suggest-{field}_errors"' in html
+    assert f'id="id_suggest-{field}_error"' in html
     assert "Uncut magazine, 2017" in html
     assert FactSuggestion.objects.count() == 0
 
