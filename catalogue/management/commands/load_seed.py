@@ -35,6 +35,8 @@ class Command(BaseCommand):
                 *(model._meta.label for model in (Song, Fact, Artist)),
                 verbosity=0,
             )
+            # Fixtures load raw, without the signals that keep the search index current.
+            call_command("rebuild_search_index", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(
                 f"The catalogue was empty: loaded the seed content "
