@@ -2,12 +2,15 @@
 
 import datetime
 import hashlib
+from collections import Counter, defaultdict
 
 from django.db import models
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, Value
 
 PUBLISHED = "published"
 RELATED_CANDIDATES = 200
+# How a related song was found.
+ARTIST, TAG, PERSON = 0, 1, 2
 
 
 class SongQuerySet(models.QuerySet):
@@ -31,16 +34,16 @@ class SongQuerySet(models.QuerySet):
     def for_detail_page(self):
         """Return a queryset optimised for the song page: fetching one song costs 9 queries.
 
-        The song with its artist and album (1), then one query each for its published facts
-        (`published_facts`, in order), their sources, its credits with person and role, its
-        chart entries with their charts, its certifications, its published versions
-        (`published_versions`, with their artists), the published songs it is a version of
-        (`published_originals`, with their artists), and its tags. The count stays the same
-        however many rows each of these has.
+        The song with its artist, album and the album's artist (1), then one query each for
+        its published facts (`published_facts`, in order), their sources, its credits with
+        person and role, its chart entries with their charts, its certifications, its
+        published versions (`published_versions`, with their artists), the published songs
+        it is a version of (`published_originals`, with their artists), and its tags. The
+        count stays the same however many rows each of these has.
         """
         from catalogue.models import Fact, Version
 
-        return self.select_related("artist", "album").prefetch_related(
+        return self.select_related("artist", "album__artist").prefetch_related(
             Prefetch(
                 "facts",
                 queryset=Fact.objects.published().prefetch_related("sources"),
@@ -66,50 +69,46 @@ class SongQuerySet(models.QuerySet):
             "tags",
         )
 
-    def related_to(self, song, *, tag_ids, person_ids, exclude_ids=()):
-        """Published songs that share tags, credited people or the artist with `song`.
+    def related_to(self, song, *, tag_ids, person_ids, exclude_ids=(), limit=6):
+        """A list of up to `limit` published songs that share tags, people or the artist.
 
-        Songs in `exclude_ids` (its versions, shown elsewhere on the page) are left out.
-        Annotates `shared_tags` and `shared_people`, best matches first: a shared person
-        counts twice a shared tag, the same artist once. One query.
+        Each has `shared_tags` and `shared_people` set; best matches first: a shared credit
+        counts twice a shared tag, the same artist once. Songs in `exclude_ids` (its
+        versions, shown elsewhere on the page) are left out.
 
-        Only the first RELATED_CANDIDATES songs found through each of the three ways are
-        scored, so a tag that thousands of songs share costs no more than a rare one.
+        Two queries, both index lookups: the matches (at most RELATED_CANDIDATES through
+        each of the three ways, so a tag that thousands of songs share costs no more than
+        a rare one), then the best-scoring songs themselves.
         """
         from catalogue.models import Credit
 
-        published = self.model.objects.published()
-        by_artist = published.filter(artist_id=song.artist_id).values("pk")
-        by_tag = published.filter(tags__in=tag_ids).values("pk")
-        by_person = Credit.objects.filter(person_id__in=person_ids, song__status=PUBLISHED).values(
-            "song_id"
+        def hits(queryset, column, kind):
+            # Unordered, so that PostgreSQL stops at the limit instead of sorting.
+            return queryset.order_by().values_list(column, Value(kind))[:RELATED_CANDIDATES]
+
+        matches = hits(self.model.objects.filter(artist_id=song.artist_id), "pk", ARTIST).union(
+            hits(self.model.objects.filter(tags__in=tag_ids), "pk", TAG),
+            hits(Credit.objects.filter(person_id__in=person_ids), "song_id", PERSON),
+            all=True,
         )
-        return (
-            self.published()
-            .exclude(pk__in=[song.pk, *exclude_ids])
-            # One IN over a UNION (not three ORed INs) lets PostgreSQL look the few
-            # candidates up by primary key instead of scanning every song.
-            .filter(
-                pk__in=by_artist[:RELATED_CANDIDATES].union(
-                    by_tag[:RELATED_CANDIDATES], by_person[:RELATED_CANDIDATES]
-                )
-            )
-            .annotate(
-                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
-                shared_people=Count(
-                    "credits__person", filter=Q(credits__person_id__in=person_ids), distinct=True
-                ),
-            )
-            .alias(
-                score=F("shared_tags")
-                + 2 * F("shared_people")
-                + models.Case(
-                    models.When(artist_id=song.artist_id, then=Value(1)), default=Value(0)
-                )
-            )
-            .select_related("artist")
-            .order_by("-score", "title", "pk")
-        )
+        shared = defaultdict(Counter)
+        for pk, kind in matches:
+            shared[pk][kind] += 1
+        for pk in (song.pk, *exclude_ids):
+            shared.pop(pk, None)
+
+        def score(pk):
+            counts = shared[pk]
+            return counts[TAG] + 2 * counts[PERSON] + min(counts[ARTIST], 1)
+
+        # Three times the limit leaves room for drafts among the best candidates.
+        best = sorted(shared, key=lambda pk: (-score(pk), pk))[: limit * 3]
+        songs = list(self.published().filter(pk__in=best).select_related("artist"))
+        for related in songs:
+            related.shared_tags = shared[related.pk][TAG]
+            related.shared_people = shared[related.pk][PERSON]
+        songs.sort(key=lambda related: (-score(related.pk), related.title, related.pk))
+        return songs[:limit]
 
     def song_of_the_day(self, date: datetime.date):
         """The same published song all day long, a different one (most days) the next.

@@ -121,7 +121,7 @@ def _group_credits(credits):
 def song_detail(request, artist_slug, slug):
     """The song page. Queries: the song and its parts (see `for_detail_page`, 9), the
     comment section (3, see comments.selectors), appearances (1), editor's picks (1) and
-    related songs (1): 15 in all for a reader.
+    related songs (2): 16 in all for a reader.
     """
     songs = Song.objects.visible_to(request.user)
     song = songs.for_detail_page().filter(artist__slug=artist_slug, slug=slug).first()
@@ -138,13 +138,12 @@ def song_detail(request, artist_slug, slug):
             "song__artist"
         )
     )
-    related = list(
-        Song.objects.related_to(
-            song,
-            tag_ids=[t.pk for t in tags],
-            person_ids={c.person_id for c in credits},
-            exclude_ids=[*version_ids, *(v.original_id for v in song.published_originals)],
-        )[:RELATED_SONGS]
+    related = Song.objects.related_to(
+        song,
+        tag_ids=[t.pk for t in tags],
+        person_ids={c.person_id for c in credits},
+        exclude_ids=[*version_ids, *(v.original_id for v in song.published_originals)],
+        limit=RELATED_SONGS,
     )
     context = {
         "song": song,

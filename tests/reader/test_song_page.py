@@ -369,23 +369,30 @@ def test_a_bad_comment_page_number_is_never_a_server_error(client, published_son
 def test_the_song_page_costs_the_same_queries_with_50_of_everything(
     client, published_song, django_assert_num_queries
 ):
+    published_song.album = Album.objects.create(
+        title="Heroes", slug="heroes", artist=published_song.artist
+    )
+    published_song.save()
+    make_song(title="Sound and Vision", artist=published_song.artist)
     add_content(published_song, 1)
     url = published_song.get_absolute_url()
 
-    # Expect 15 queries: the song with artist and album; its published facts; their
-    # sources; credits with person and role; chart entries with charts; certifications;
-    # published versions with artists; published originals with artists; tags; the
-    # comment counts; a page of comments; their replies; appearances of the song and
-    # its versions; editor's picks; related songs.
-    with django_assert_num_queries(15):
+    # Expect 16 queries: the song with artist, album and album artist; its published facts;
+    # their sources; credits with person and role; chart entries with charts;
+    # certifications; published versions with artists; published originals with artists;
+    # tags; the comment counts; a page of comments; their replies; appearances of the song
+    # and its versions; editor's picks; related songs' matches; the related songs.
+    with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
 
     add_content(published_song, 50)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
-    assert response.content.decode().count('class="fact"') == 51
+    html = response.content.decode()
+    assert html.count('class="fact"') == 51
+    assert "Sound and Vision" in html
 
 
 def test_quotes_in_a_fact_cannot_escape_the_meta_description(client, published_song):
