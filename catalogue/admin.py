@@ -5,6 +5,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.forms import TagWidget
 
 from catalogue import services
 from catalogue.forms import FactInlineForm, FactInlineFormSet
@@ -205,6 +206,8 @@ class SongAdmin(PublishActionsMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["artist", "album"]
     prepopulated_fields = {"slug": ["title"]}
     show_full_result_count = False
+    # Facet counts would count the whole table once per filter choice.
+    show_facets = admin.ShowFacets.NEVER
     # Newest first: the primary key's index serves the first page of a catalogue of any size,
     # where title order (with the admin's tie-breaking id) sorts the whole table.
     ordering = ["-pk"]
@@ -226,6 +229,12 @@ class SongAdmin(PublishActionsMixin, SimpleHistoryAdmin):
         VersionOfInline,
         AppearanceInline,
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            # As wide as the title: a song often has several long tags.
+            kwargs["widget"] = TagWidget(attrs={"class": "vTextField"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         # One query for all the tags on the page (the tag column).
@@ -251,6 +260,7 @@ class FactAdmin(PublishActionsMixin, SimpleHistoryAdmin):
     search_fields = ["body", "song__title", "suggested_by_name"]
     autocomplete_fields = ["song"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     # Newest first, served by the primary key's index (the model's order sorts by song title).
     ordering = ["-pk"]
     fields = [
