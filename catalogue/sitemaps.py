@@ -1,12 +1,17 @@
-"""sitemap.xml: an index of sections, each split into pages of up to 50,000 addresses."""
+"""sitemap.xml: an index of sections, each split into files of URLS_PER_FILE addresses."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from catalogue.models import Artist, Song
 
+# Well under the protocol's 50,000: rendering a file of 50,000 songs takes seconds.
+URLS_PER_FILE = 5_000
+
 
 class SongSitemap(Sitemap):
+    limit = URLS_PER_FILE
     changefreq = "weekly"
     priority = 0.8
 
@@ -16,8 +21,13 @@ class SongSitemap(Sitemap):
     def lastmod(self, item):
         return item.updated_at
 
+    def get_latest_lastmod(self):
+        # For the index: one aggregate instead of Django's default, which loads every song.
+        return Song.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
 
 class ArtistSitemap(Sitemap):
+    limit = URLS_PER_FILE
     changefreq = "weekly"
     priority = 0.6
 
@@ -26,6 +36,9 @@ class ArtistSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.updated_at
+
+    def get_latest_lastmod(self):
+        return Artist.objects.with_published_songs().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class PageSitemap(Sitemap):

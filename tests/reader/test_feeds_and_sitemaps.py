@@ -130,3 +130,18 @@ def test_the_sitemap_index_splits_a_section_past_its_limit(client, monkeypatch):
     ]
     assert client.get("/sitemap-songs.xml", {"p": "3"}).status_code == 404
     assert client.get("/sitemap-songs.xml", {"p": "x"}).status_code == 404
+
+
+def test_the_sitemap_index_costs_the_same_queries_with_50_more_songs(
+    client, django_assert_num_queries
+):
+    make_song()
+
+    # Expect 4 queries: for songs and for artists, the count and the latest change; none for
+    # the fixed pages.
+    with django_assert_num_queries(4):
+        client.get("/sitemap.xml")
+    for _ in range(50):
+        make_song()
+    with django_assert_num_queries(4):
+        client.get("/sitemap.xml")
