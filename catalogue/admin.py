@@ -8,7 +8,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.forms import TagWidget
 
 from catalogue import services
-from catalogue.forms import FactInlineForm, FactInlineFormSet
 from catalogue.models import (
     Album,
     Appearance,
@@ -131,8 +130,6 @@ class SourceInline(admin.TabularInline):
 
 class FactInline(admin.StackedInline):
     model = Fact
-    form = FactInlineForm
-    formset = FactInlineFormSet
     extra = 1
     fields = [
         ("position", "status", "standing"),

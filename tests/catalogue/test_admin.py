@@ -137,7 +137,7 @@ def test_it_refuses_two_facts_at_one_position_with_a_form_error(client, editor, 
         song_change_url(published_song), song_form_data(published_song, facts=rows)
     )
     assert response.status_code == 200
-    assert "Two facts of this song have the same position." in response.content.decode()
+    assert "Please correct the duplicate data for position." in response.content.decode()
     assert published_song.facts.count() == 1
 
 
@@ -243,6 +243,22 @@ def test_it_reverts_a_fact_to_an_earlier_revision(client, editor, published_song
     fact.refresh_from_db()
     assert fact.body == "The first telling."
     assert fact.history.count() == 3
+
+
+def test_it_keeps_the_status_when_a_non_publisher_reverts_a_fact(client, published_song):
+    fact = Fact.objects.create(
+        song=published_song, position=10, body="Told once.", status=Status.PUBLISHED
+    )
+    fact.status = Status.DRAFT
+    fact.save()
+    writer = user_with_permissions("writer", "view_fact", "change_fact", "view_song")
+    client.force_login(writer)
+    url = reverse("admin:catalogue_fact_simple_history", args=[fact.pk, fact.history.earliest().pk])
+    form = client.get(url).context["adminform"].form
+    assert "status" not in form.fields
+    assert client.post(url, {name: form[name].value() for name in form.fields}).status_code == 302
+    fact.refresh_from_db()
+    assert fact.status == Status.DRAFT
 
 
 def test_it_shows_a_songs_revision_history(client, editor, published_song):
