@@ -134,9 +134,7 @@ def song_detail(request, artist_slug, slug):
     tags = list(song.tags.all())
     version_ids = [v.version_id for v in song.published_versions]
     appearances = list(
-        Appearance.objects.filter(Q(song=song) | Q(song__in=version_ids)).select_related(
-            "song__artist"
-        )
+        Appearance.objects.filter(song__in=[song.pk, *version_ids]).select_related("song__artist")
     )
     related = Song.objects.related_to(
         song,
