@@ -63,3 +63,20 @@ def test_logs_never_hold_email_addresses(caplog):
     RequestContextFilter().filter(record)
 
     assert record.getMessage() == "reply mail to [e-mail] failed"
+
+
+def test_it_takes_the_readers_address_from_our_own_proxy_only(rf, settings):
+    from songfacts.proxy import ForwardedForMiddleware
+
+    seen = []
+    middleware = ForwardedForMiddleware(lambda request: seen.append(request.META["REMOTE_ADDR"]))
+    spoofed = "203.0.113.9, 198.51.100.7"
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    middleware(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=spoofed))
+    settings.TRUSTED_PROXY_COUNT = 1
+    middleware(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=spoofed))
+    settings.TRUSTED_PROXY_COUNT = 2
+    middleware(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7"))
+
+    assert seen == ["127.0.0.1", "198.51.100.7", "127.0.0.1"]
