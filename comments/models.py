@@ -87,6 +87,12 @@ class Comment(models.Model):
             ),
         ]
         indexes = [
+            # The home page's songs with recent comments: the newest published comments.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="comments_published_newest",
+                condition=Q(status="published"),
+            ),
             # The song page lists a song's newest published comments.
             models.Index(
                 fields=["song", "-created_at"],
