@@ -12,7 +12,7 @@ class SearchDocument(models.Model):
     """What search matches and shows for one catalogue entry.
 
     Written only by `search.services`; the text is normalized in Python (see `normalize.py`).
-    The vector weighs titles and names A, artist, album and credit names B, a fact's song C,
+    The vectors weigh titles and names A, artist, album and credit names B, a fact's song C,
     and fact text and bios D.
     """
 
@@ -32,7 +32,10 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     # The normalized title, for "Did you mean" and as-you-type ordering.
     normalized_title = models.CharField(max_length=300)
-    vector = SearchVectorField()
+    # Two columns, so that PostgreSQL keeps statistics for each: a word in half of all facts
+    # is still rare among titles, and the planner must know it to use the index for titles.
+    name_vector = SearchVectorField(null=True, help_text="Songs, artists, albums and people.")
+    fact_vector = SearchVectorField(null=True, help_text="Facts.")
 
     objects = SearchDocumentQuerySet.as_manager()
 
@@ -41,12 +44,26 @@ class SearchDocument(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "object_id"], name="search_document_unique_object"
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="fact", fact_vector__isnull=False, name_vector__isnull=True)
+                    | (~Q(kind="fact") & Q(fact_vector__isnull=True, name_vector__isnull=False))
+                ),
+                name="search_document_one_vector_per_kind",
+            ),
         ]
         indexes = [
-            # Two partial indexes, so that a word found in a fifth of all facts costs nothing
-            # to the song, artist, album and people results or to as-you-type suggestions.
-            GinIndex(fields=["vector"], name="search_document_names", condition=~Q(kind="fact")),
-            GinIndex(fields=["vector"], name="search_document_facts", condition=Q(kind="fact")),
+            # The search page and as-you-type suggestions.
+            GinIndex(
+                fields=["name_vector"],
+                name="search_document_names",
+                condition=Q(name_vector__isnull=False),
+            ),
+            GinIndex(
+                fields=["fact_vector"],
+                name="search_document_facts",
+                condition=Q(fact_vector__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -54,3 +71,7 @@ class SearchDocument(models.Model):
 
     def get_absolute_url(self):
         return self.url
+
+    @classmethod
+    def vector_field(cls, kind):
+        return "fact_vector" if kind == cls.Kind.FACT else "name_vector"

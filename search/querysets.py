@@ -17,23 +17,23 @@ MARK_STOP = "\ue001"
 class SearchDocumentQuerySet(models.QuerySet):
     def ranked(self, kind, tsquery):
         """The best matches of one kind first, among the first CANDIDATES that match."""
-        return self._ranked(self.filter(kind=kind), tsquery)
+        return self._ranked(self.filter(kind=kind), tsquery, self.model.vector_field(kind))
 
     def for_suggestions(self, tsquery, typed):
         """Songs, artists, albums and people for as-you-type: titles that begin with what was
         typed (normalized) first, shorter before longer, then the best ranked."""
         begins = Case(When(normalized_title__startswith=typed, then=0), default=1)
         return (
-            self._ranked(self.exclude(kind=self.model.Kind.FACT), tsquery)
+            self._ranked(self, tsquery, "name_vector")
             .annotate(begins=begins)
             .order_by("begins", Length("title"), "-rank", "title", "pk")
         )
 
-    def _ranked(self, documents, tsquery):
-        candidates = documents.filter(vector=tsquery).order_by().values("pk")[:CANDIDATES]
+    def _ranked(self, documents, tsquery, vector):
+        candidates = documents.filter(**{vector: tsquery}).order_by().values("pk")[:CANDIDATES]
         return (
             self.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(F("vector"), tsquery))
+            .annotate(rank=SearchRank(F(vector), tsquery))
             .order_by("-rank", Length("title"), "title", "pk")
         )
 

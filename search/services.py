@@ -16,14 +16,16 @@ from django.utils.html import strip_tags
 from catalogue.models import Album, Artist, Credit, Fact, Person, Song, Status
 from search.models import SearchDocument
 from search.normalize import clean, words
+from songfacts.page_cache import content_changed
 
 Kind = SearchDocument.Kind
 # Bumped whenever titles or names change, so each process reloads its "Did you mean" words.
 NAMES_VERSION_KEY = "search:names-version"
 
+# {vector} is the kind's column: SearchDocument.vector_field.
 _UPSERT = f"""
     INSERT INTO {SearchDocument._meta.db_table}
-        (kind, object_id, title, detail, url, body, normalized_title, vector)
+        (kind, object_id, title, detail, url, body, normalized_title, {{vector}})
     VALUES (
         %(kind)s, %(object_id)s, %(title)s, %(detail)s, %(url)s, %(body)s, %(normalized_title)s,
         setweight(to_tsvector('simple', %(a)s), 'A')
@@ -37,7 +39,7 @@ _UPSERT = f"""
         url = EXCLUDED.url,
         body = EXCLUDED.body,
         normalized_title = EXCLUDED.normalized_title,
-        vector = EXCLUDED.vector
+        {{vector}} = EXCLUDED.{{vector}}
 """
 
 
@@ -47,7 +49,12 @@ def documents_refresh_songs(*, ids: Iterable[int]) -> None:
         Song.objects.published()
         .filter(pk__in=ids)
         .select_related("artist", "album")
-        .prefetch_related(Prefetch("credits", Credit.objects.select_related("person")))
+        .only("title", "slug", "release_year", "artist__name", "artist__slug", "album__title")
+        .prefetch_related(
+            Prefetch(
+                "credits", Credit.objects.select_related("person").only("song", "person__name")
+            )
+        )
     )
     _write(Kind.SONG, ids, (_song_document(song) for song in songs))
 
@@ -58,8 +65,10 @@ def documents_refresh_facts(*, ids: Iterable[int]) -> None:
         Fact.objects.published()
         .filter(pk__in=ids, song__status=Status.PUBLISHED)
         .select_related("song__artist")
+        .only("body", "song__title", "song__slug", "song__artist__name", "song__artist__slug")
     )
-    _write(Kind.FACT, ids, (_fact_document(fact) for fact in facts))
+    song_urls = {}
+    _write(Kind.FACT, ids, (_fact_document(fact, song_urls) for fact in facts))
 
 
 def documents_refresh_artists(*, ids: Iterable[int]) -> None:
@@ -146,9 +155,13 @@ def _write(kind, ids, documents):
     rows = list(documents)
     if rows:
         with connection.cursor() as cursor:
-            cursor.executemany(_UPSERT, rows)
+            cursor.executemany(_UPSERT.format(vector=SearchDocument.vector_field(kind)), rows)
     kept = {row["object_id"] for row in rows}
     SearchDocument.objects.filter(kind=kind, object_id__in=ids - kept).delete()
+    if ids:
+        # The page cache moved on when the catalogue change committed, which may have been
+        # before this refresh: a search page rendered in between must not stay cached.
+        content_changed()
     if kind != Kind.FACT and ids:
         names_changed()
 
@@ -158,13 +171,13 @@ def names_changed():
     transaction.on_commit(lambda: cache.set(NAMES_VERSION_KEY, uuid.uuid4().hex, None))
 
 
-def _row(kind, obj, *, title, detail="", body="", a="", b="", c="", d=""):
+def _row(kind, obj, *, title, detail="", url=None, body="", a="", b="", c="", d=""):
     return {
         "kind": kind,
         "object_id": obj.pk,
         "title": clean(title)[:300],
         "detail": clean(detail)[:300],
-        "url": obj.get_absolute_url(),
+        "url": url or obj.get_absolute_url(),
         "body": body,
         "normalized_title": " ".join(words(title))[:300],
         # The vectors get the same words the queries are split into (see query.parse).
@@ -177,7 +190,9 @@ def _row(kind, obj, *, title, detail="", body="", a="", b="", c="", d=""):
 
 def _plain(markup):
     """Text a reader sees, without tags or entities, on one line."""
-    return " ".join(clean(html.unescape(strip_tags(markup))).split())
+    if "<" in markup or "&" in markup:
+        markup = html.unescape(strip_tags(markup))
+    return " ".join(clean(markup).split())
 
 
 def _song_document(song):
@@ -194,12 +209,16 @@ def _song_document(song):
     )
 
 
-def _fact_document(fact):
+def _fact_document(fact, song_urls):
     song = fact.song
     body = _plain(fact.body)
+    if song.pk not in song_urls:
+        song_urls[song.pk] = song.get_absolute_url()
     return _row(
         Kind.FACT,
         fact,
+        # Fact.get_absolute_url, reversing each song's URL once for all its facts.
+        url=f"{song_urls[song.pk]}#fact-{fact.pk}",
         title=song.title,
         detail=song.artist.name,
         body=body,

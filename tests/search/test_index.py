@@ -24,7 +24,9 @@ def matches(kind, words):
     """Ids of `kind` documents whose vector holds all the words, each at one of the weights."""
     query = SearchQuery(words, config="simple", search_type="raw")
     return set(
-        SearchDocument.objects.filter(kind=kind, vector=query).values_list("object_id", flat=True)
+        SearchDocument.objects.filter(
+            kind=kind, **{SearchDocument.vector_field(kind): query}
+        ).values_list("object_id", flat=True)
     )
 
 

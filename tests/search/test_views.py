@@ -135,6 +135,17 @@ def test_it_learns_new_names_for_did_you_mean(client, committed, catalogue):
     assert client.get(SEARCH, {"q": "zigy"}).context["did_you_mean"] == "ziggy"
 
 
+@pytest.mark.page_cache
+def test_it_shows_a_change_at_once_on_a_search_page_cached_for_readers(
+    client, committed, catalogue
+):
+    assert titles(client.get(SEARCH, {"q": "stardust"}), "song") == []
+    assert client.get(SEARCH, {"q": "stardust"})["X-Page-Cache"] == "hit"
+    with committed():
+        make_song(title="Ziggy Stardust", artist=catalogue["bowie"])
+    assert titles(client.get(SEARCH, {"q": "stardust"}), "song") == ["Ziggy Stardust"]
+
+
 def test_it_offers_no_correction_when_results_are_plenty(client, catalogue):
     assert "did_you_mean" not in client.get(SEARCH, {"q": "heroes"}).context
 
