@@ -3,6 +3,12 @@
 import pytest
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright keeps an event loop running in the test thread from its
+    first use to the end of the session, and Django refuses database calls under it."""
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "page_cache: run with the anonymous page cache on (it is off otherwise)"

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def page():
+def seed_page():
     return read_seed_page()
 
 
@@ -29,15 +29,15 @@ def page_line(label):
     return re.search(rf"^{label}: (.+)$", text, re.MULTILINE).group(1)
 
 
-def test_it_holds_every_fact_of_the_page_verbatim_and_in_order(page, heroes):
+def test_it_holds_every_fact_of_the_page_verbatim_and_in_order(seed_page, heroes):
     facts = list(heroes.facts.published())
-    assert [fact.body for fact in facts] == [fact.body for fact in page.facts]
+    assert [fact.body for fact in facts] == [fact.body for fact in seed_page.facts]
     assert len(facts) > 20
 
 
-def test_it_keeps_the_suggestion_credits_of_the_page(page, heroes):
+def test_it_keeps_the_suggestion_credits_of_the_page(seed_page, heroes):
     credits = [(f.suggested_by_name, f.suggested_by_place) for f in heroes.facts.all()]
-    assert credits == [(f.credit_name, f.credit_place) for f in page.facts]
+    assert credits == [(f.credit_name, f.credit_place) for f in seed_page.facts]
     assert ("Michael Lloyd", "London, England") in credits
 
 
@@ -47,11 +47,11 @@ def test_it_keeps_paragraph_breaks_as_blank_lines(heroes):
     assert second.startswith("Despite a plethora of cover versions")
 
 
-def test_it_holds_every_comment_of_the_page_newest_first(page, heroes):
+def test_it_holds_every_comment_of_the_page_newest_first(seed_page, heroes):
     comments = list(Comment.objects.published().filter(song=heroes))
-    assert len(page.comments) == page.comment_count
-    assert len(comments) == page.comment_count
-    for comment, seen in zip(comments, page.comments, strict=True):
+    assert len(seed_page.comments) == seed_page.comment_count
+    assert len(comments) == seed_page.comment_count
+    for comment, seen in zip(comments, seed_page.comments, strict=True):
         assert comment.author_name == seen.author_name
         # The page runs the place into the text: "Cp from VirginiaAnd another ...".
         assert seen.place_and_body.startswith(comment.author_place)
