@@ -49,17 +49,10 @@ def search(request):
 
 def _overview(tsquery):
     """Expect 1 query: each kind's best matches, one more than shown to know of others."""
-    per_kind = [
-        SearchDocument.objects.for_results_page(kind, tsquery)[: OVERVIEW_PER_KIND + 1]
-        for kind in Kind.values
-    ]
-    rows = list(per_kind[0].union(*per_kind[1:], all=True))
+    rows = list(SearchDocument.objects.overview(tsquery, OVERVIEW_PER_KIND + 1))
     groups = []
     for kind in Kind.values:
-        documents = sorted(
-            (row for row in rows if row.kind == kind),
-            key=lambda row: (-row.rank, len(row.title), row.title, row.pk),
-        )
+        documents = [row for row in rows if row.kind == kind]
         if documents:
             more = len(documents) > OVERVIEW_PER_KIND
             groups.append(_group(kind, documents[:OVERVIEW_PER_KIND], more=more))
