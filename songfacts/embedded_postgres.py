@@ -8,6 +8,7 @@ once, reused while it runs, and stopped with `make db-stop`.
     python -m songfacts.embedded_postgres start|stop|status
 """
 
+import contextlib
 import os
 import sys
 import warnings
@@ -17,16 +18,22 @@ DATA_DIR = Path(__file__).resolve().parent.parent / ".pgdata"
 DATABASE_NAME = "songfacts"
 
 
+@contextlib.contextmanager
+def _quiet_import():
+    """pgserver's platformdirs warns when XDG_RUNTIME_DIR is unset, as on servers and in CI."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
 def ensure_running(data_dir=DATA_DIR):
     """Start the server unless it runs already; return the URL of the project's database."""
     import psycopg
 
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset, as on servers and in CI.
-        warnings.simplefilter("ignore")
+    with _quiet_import():
         import pgserver
 
-        server = pgserver.get_server(data_dir, cleanup_mode=None)
+    server = pgserver.get_server(data_dir, cleanup_mode=None)
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as connection:
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
@@ -51,7 +58,8 @@ def stop(data_dir=DATA_DIR):
     """Stop the server cleanly (a fast shutdown); False when it was not running."""
     if running_pid(data_dir) is None:
         return False
-    from pgserver._commands import pg_ctl
+    with _quiet_import():
+        from pgserver._commands import pg_ctl
 
     # As root, pgserver runs PostgreSQL as its own unprivileged system user.
     user = "pgserver" if os.geteuid() == 0 else None
