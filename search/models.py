@@ -53,6 +53,12 @@ class SearchDocument(models.Model):
             ),
         ]
         indexes = [
+            # "Did you mean" loads every title and name; an index-only scan skips the facts.
+            models.Index(
+                fields=["normalized_title"],
+                name="search_document_titles",
+                condition=~Q(kind="fact"),
+            ),
             # The search page and as-you-type suggestions.
             GinIndex(
                 fields=["name_vector"],
