@@ -25,7 +25,6 @@ CSRF_PLACEHOLDER = b"__csrf_token__"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 # Caching app labels whose rows appear on reader pages.
 CONTENT_APPS = {"catalogue", "comments", "taggit"}
-SKIPPED_PREFIXES = ("/admin/", "/healthz")
 # Cookies that mean the page is personal: a login or a pending flash message.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
@@ -57,7 +56,7 @@ def on_m2m_changed(sender, action, **kwargs):
 def _is_cacheable_request(request):
     return (
         request.method == "GET"
-        and not request.path.startswith(SKIPPED_PREFIXES)
+        and not request.path.startswith((f"/{settings.ADMIN_PATH}", "/healthz"))
         and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
     )
 

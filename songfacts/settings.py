@@ -4,6 +4,7 @@ Development: DEBUG=1 (what `make run` sets). Production: DEBUG unset, SECRET_KEY
 ALLOWED_HOSTS set. README.md lists every variable.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -72,6 +73,27 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+
+def _admin_path(value):
+    path = value.strip("/")
+    if not path or any(char in path for char in "?#% ") or "//" in path:
+        raise ImproperlyConfigured(
+            f'ADMIN_PATH must be a plain path such as "admin/", not {value!r}.'
+        )
+    return path + "/"
+
+
+# Where the admin lives, e.g. "backstage-7f3a/": off the address every bot tries first.
+ADMIN_PATH = _admin_path(os.environ.get("ADMIN_PATH", "admin/"))
+
+# django-axes: after this many failed admin logins for one username from one address, that
+# pair is refused for a while (the database keeps the count, shared by every worker).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "songfacts.views.admin_locked_out"
+
 # No inline script or style anywhere: scripts and styles come from our own static files.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -99,6 +121,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "csp",
+    "axes",
     "taggit",
     "simple_history",
     "songfacts.apps.SongfactsConfig",
@@ -122,6 +145,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it sees the lockout its authentication backend flags on the request.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins for a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "songfacts.urls"

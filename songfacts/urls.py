@@ -9,7 +9,7 @@ handler500 = "songfacts.views.server_error"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("comments/", include("comments.urls")),
     path("search/", include("search.urls")),
     # The reader pages, the feeds and sitemap.xml; last, since it includes the home page.
