@@ -7,7 +7,7 @@ from django.db.models.functions import Length
 
 # How many matches of one kind are ranked. A word found in a fifth of a million facts would
 # otherwise be ranked two hundred thousand times for one page.
-CANDIDATES = 500
+CANDIDATES = 200
 # Highlighted words in a snippet come back between these private-use characters, which the
 # indexed text never contains (see normalize.clean), so the template can escape the rest.
 MARK_START = "\ue000"
