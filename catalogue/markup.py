@@ -1,6 +1,9 @@
 """Turning editors' text into safe HTML, and video links into privacy-friendly embeds."""
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from urllib.parse import parse_qs, urlsplit
 
 import nh3
@@ -18,6 +21,49 @@ LINK_OPEN = re.compile(r'<a href="([^"]*)"')
 EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 VIMEO_ID = re.compile(r"^[0-9]{1,12}$")
+# Rendered texts each worker keeps: the song page's facts and comments are rendered once per
+# worker, not on every request. A few thousand short fragments stay within a few megabytes.
+MEMO_SIZE = 4096
+
+
+class Memo:
+    """Results remembered by a digest of the text they were made from, least recently used
+    first out.
+
+    Keyed by a digest rather than the text so that long texts are not kept twice; keyed by
+    the text itself (not a row id) so that an edited text is rendered anew at once.
+    """
+
+    def __init__(self, size=MEMO_SIZE):
+        self.size = size
+        self.results = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, text, compute):
+        """compute(), or what it returned before for the same text."""
+        key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        with self.lock:
+            result = self.results.get(key)
+            if result is not None:
+                self.results.move_to_end(key)
+                return result
+        result = compute()
+        with self.lock:
+            self.results[key] = result
+            if len(self.results) > self.size:
+                self.results.popitem(last=False)
+        return result
+
+
+def memoized(function, extra=lambda: ""):
+    """`function` of one text, remembered per text; `extra()` names settings it reads."""
+    memo = Memo()
+
+    def remembered(text):
+        return memo.get(f"{extra()}\0{text}", lambda: function(text))
+
+    remembered.__doc__ = function.__doc__
+    return remembered
 
 
 def _is_external(href):
@@ -36,7 +82,7 @@ def _mark_external_links(html):
     return LINK_OPEN.sub(add_rel, html)
 
 
-def render_fact(text):
+def _render_fact(text):
     """Safe HTML for a fact's body: paragraphs from blank lines, line breaks kept.
 
     Only a, em, strong, q, cite, br and p survive; links to other sites get
@@ -54,6 +100,10 @@ def render_fact(text):
     )
     # Safe: nh3 has removed every tag and attribute outside the lists above.
     return mark_safe(_mark_external_links(EMPTY_PARAGRAPH.sub("", cleaned)))
+
+
+# Which links count as external depends on ALLOWED_HOSTS.
+render_fact = memoized(_render_fact, extra=lambda: " ".join(settings.ALLOWED_HOSTS))
 
 
 def _youtube_id(parts, host):

@@ -5,13 +5,19 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils import timezone
 
+from catalogue.markup import Memo
 from comments.forms import CommentForm, FactSuggestionForm
 from comments.models import Comment
 
 COMMENTS_PER_PAGE = 20
 PAGE_PARAMETER = "comments_page"
 REPLY_PARAMETER = "reply_to"
+# Each comment's rendered HTML, per worker: its body is linkified and sanitised once, not on
+# every view of the page.
+_rendered = Memo()
 
 
 @dataclass
@@ -66,6 +72,10 @@ def song_comment_section(song, *, request):
     page = paginator.page(number)
     # list() runs the queries here rather than while the template renders.
     comments = list(page.object_list)
+    for comment in comments:
+        comment.html = _comment_html(comment)
+        for reply in comment.published_replies:
+            reply.html = _comment_html(reply)
 
     reply_to = None
     parent_pk = _positive_int(request.GET.get(REPLY_PARAMETER))
@@ -82,6 +92,23 @@ def song_comment_section(song, *, request):
         comment_form=CommentForm(song=song, parent=reply_to),
         suggestion_form=FactSuggestionForm(song=song),
         reply_to=reply_to,
+    )
+
+
+def _comment_html(comment):
+    """The comment's `comments/_comment.html`, rendered once per version of what it shows."""
+    version = "\0".join(
+        [
+            str(comment.pk),
+            comment.author_name,
+            comment.author_place,
+            comment.created_at.isoformat(),
+            timezone.get_current_timezone_name(),
+            comment.body,
+        ]
+    )
+    return _rendered.get(
+        version, lambda: render_to_string("comments/_comment.html", {"comment": comment})
     )
 
 

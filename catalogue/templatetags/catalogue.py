@@ -23,14 +23,20 @@ def fact_html(text):
     return markup.render_fact(text)
 
 
+def _plain_text(text):
+    return " ".join(html.unescape(strip_tags(markup.render_fact(text))).split())
+
+
+_plain_fact = markup.memoized(_plain_text)
+
+
 @register.filter
 def fact_text(text, words=40):
     """A fact as plain text of at most `words` words, for summaries and meta tags.
 
     Plain str, not safe: the template escapes it, also inside attribute values.
     """
-    plain = html.unescape(strip_tags(markup.render_fact(text)))
-    return Truncator(" ".join(plain.split())).words(int(words))
+    return Truncator(_plain_fact(text)).words(int(words))
 
 
 @register.simple_tag
