@@ -46,4 +46,10 @@ class RequestContextFilter(logging.Filter):
         if "@" in message:
             record.msg = EMAIL.sub("[e-mail]", message)
             record.args = ()
+        # An exception's message can name a reader too (a mail server refusing an address):
+        # the traceback is formatted here, once, and the formatter reuses it as it stands.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and "@" in record.exc_text:
+            record.exc_text = EMAIL.sub("[e-mail]", record.exc_text)
         return True
