@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from catalogue.markup import Memo
 from comments.forms import CommentForm, FactSuggestionForm
@@ -18,6 +20,10 @@ REPLY_PARAMETER = "reply_to"
 # Each comment's rendered HTML, per worker: its body is linkified and sanitised once, not on
 # every view of the page.
 _rendered = Memo()
+# The blank forms under a song, rendered once per song per worker with these in place of the
+# tokens that are new on every page view.
+SUBMISSION_TOKEN_PLACEHOLDER = "__submission_token__"
+CSRF_TOKEN_PLACEHOLDER = "__form_csrf_token__"
 
 
 @dataclass
@@ -30,6 +36,8 @@ class CommentSection:
     comment_form: CommentForm
     suggestion_form: FactSuggestionForm
     reply_to: Comment | None
+    comment_form_html: str
+    suggestion_form_html: str
 
 
 class _CountedPaginator(Paginator):
@@ -85,13 +93,56 @@ def song_comment_section(song, *, request):
         if reply_to is not None and reply_to.parent_id:
             thread = reply_to.parent
             reply_to = thread if thread.status == Comment.Status.PUBLISHED else None
+    comment_form = CommentForm(song=song, parent=reply_to)
+    suggestion_form = FactSuggestionForm(song=song)
     return CommentSection(
         count=counts["total"],
         comments=comments,
         page=page,
-        comment_form=CommentForm(song=song, parent=reply_to),
-        suggestion_form=FactSuggestionForm(song=song),
+        comment_form=comment_form,
+        suggestion_form=suggestion_form,
         reply_to=reply_to,
+        comment_form_html=_blank_form_html(
+            "comments/_comment_form.html", comment_form, song, reply_to, request
+        ),
+        suggestion_form_html=_blank_form_html(
+            "comments/_suggestion_form.html", suggestion_form, song, None, request
+        ),
+    )
+
+
+def _blank_form_html(template, form, song, reply_to, request):
+    """`form` (unbound) rendered by `template`: once per song and comment answered, with
+    this page view's submission token and CSRF token filled in."""
+    version = "\0".join(
+        [
+            template,
+            str(song.pk),
+            song.get_absolute_url(),
+            str(reply_to.pk) if reply_to else "",
+            reply_to.byline if reply_to else "",
+        ]
+    )
+
+    def render():
+        blank = type(form)(
+            song=song,
+            initial={"submission_token": SUBMISSION_TOKEN_PLACEHOLDER},
+            **({"parent": reply_to} if isinstance(form, CommentForm) else {}),
+        )
+        context = {
+            "form": blank,
+            "song": song,
+            "reply_to": reply_to,
+            "csrf_token": CSRF_TOKEN_PLACEHOLDER,
+        }
+        return render_to_string(template, context)
+
+    html = _rendered.get(version, render)
+    return mark_safe(
+        html.replace(SUBMISSION_TOKEN_PLACEHOLDER, form.initial["submission_token"]).replace(
+            CSRF_TOKEN_PLACEHOLDER, get_token(request)
+        )
     )
 
 
