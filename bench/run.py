@@ -129,6 +129,9 @@ def gunicorn(env, page_cache):
         "BENCHMARK_VIEWS": "1",
         "PAGE_CACHE_SECONDS": "600" if page_cache else "0",
         "GUNICORN_ACCESS_LOG": "/dev/null",
+        # No recycling after max_requests during the run: a recycled worker would hide the
+        # memory growth the table reports.
+        "GUNICORN_CMD_ARGS": "--max-requests 0",
     }
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py"], cwd=REPO, env=env
