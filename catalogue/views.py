@@ -42,6 +42,9 @@ HOME_LIST_LENGTH = 8
 HOME_RECENT_COMMENTS = 40
 OTHER_INITIAL = "0-9"
 INITIALS = [*string.ascii_uppercase, OTHER_INITIAL]
+# No list has a page past this many digits; longer ones are not worth reading as numbers
+# (Python refuses int() past 4,300 digits).
+PAGE_NUMBER_MAX_DIGITS = 9
 
 
 def _page(request, object_list, per_page):
@@ -52,6 +55,8 @@ def _page(request, object_list, per_page):
     number = request.GET.get("page", "1")
     if not (number.isascii() and number.isdigit()):
         raise Http404("A page number is a whole number.")
+    if len(number) > PAGE_NUMBER_MAX_DIGITS:
+        raise Http404("There is no such page.")
     paginator = Paginator(object_list, per_page)
     try:
         page = paginator.page(int(number))

@@ -49,8 +49,9 @@ class _CountedPaginator(Paginator):
 
 
 def _positive_int(value):
-    # int() alone would also read signs, spaces and non-ASCII digits.
-    if not value or not value.isascii() or not value.isdigit():
+    # int() alone would also read signs, spaces and non-ASCII digits, and refuses runs of
+    # more than 4,300 digits; no page or primary key is longer than a bigint's 19 digits.
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 19:
         return None
     number = int(value)
     return number if number >= 1 else None
