@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,6 +27,8 @@ from catalogue.models import (
 )
 
 FIRST_DECADE = 1900
+# A link typed without a scheme ("www.bbc.co.uk/...") is read as https, Django 6's default.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class DecadeListFilter(admin.SimpleListFilter):
@@ -125,6 +128,7 @@ class PublishActionsMixin:
 
 class SourceInline(admin.TabularInline):
     model = Source
+    formfield_overrides = HTTPS_URL_FIELDS
     extra = 1
 
 
@@ -195,6 +199,7 @@ class AppearanceInline(admin.TabularInline):
 
 @admin.register(Song)
 class SongAdmin(PublishActionsMixin, SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     publish_permission = "catalogue.publish_song"
     list_display = ["title", "artist", "album", "release_year", "status", "tag_list"]
     list_select_related = ["artist", "album"]
@@ -327,6 +332,7 @@ class ChartAdmin(admin.ModelAdmin):
 
 @admin.register(EditorsPick)
 class EditorsPickAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "kind", "site_wide", "status", "position"]
     list_filter = ["kind", "site_wide", "status"]
     search_fields = ["title", "blurb"]
