@@ -16,15 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from catalogue import song_page
 from catalogue.markup import video_embed
 from catalogue.models import (
     Album,
-    Appearance,
     Artist,
     Chart,
     ChartEntry,
     Credit,
-    EditorsPick,
     Fact,
     Person,
     Song,
@@ -55,7 +54,7 @@ def _page(request, object_list, per_page):
     number = request.GET.get("page", "1")
     if not (number.isascii() and number.isdigit()):
         raise Http404("A page number is a whole number.")
-    if len(number) > PAGE_NUMBER_MAX_DIGITS:
+    if len(number.lstrip("0")) > PAGE_NUMBER_MAX_DIGITS:
         raise Http404("There is no such page.")
     paginator = Paginator(object_list, per_page)
     try:
@@ -124,43 +123,34 @@ def _group_credits(credits):
 
 @require_safe
 def song_detail(request, artist_slug, slug):
-    """The song page. Queries: the song and its parts (see `for_detail_page`, 9), the
-    comment section (3, see comments.selectors), appearances (1), editor's picks (1) and
-    related songs (2): 16 in all for a reader.
+    """The song page. Queries: the song and its parts (one statement, see catalogue.song_page),
+    and the comment section (3, see comments.selectors): 4 for a reader.
     """
     songs = Song.objects.visible_to(request.user)
-    song = songs.for_detail_page().filter(artist__slug=artist_slug, slug=slug).first()
-    if song is None:
+    page = song_page.load(
+        artist_slug,
+        slug,
+        include_drafts=Song.objects.may_see_drafts(request.user),
+        editors_picks=EDITORS_PICKS,
+        related_songs=RELATED_SONGS,
+    )
+    if page is None:
         return _song_moved(songs, artist_slug, slug)
 
-    credits = list(song.credits.all())
-    chart_entries = list(song.chart_entries.all())
-    peaks = [entry.peak_position for entry in chart_entries if entry.charted]
-    tags = list(song.tags.all())
-    version_ids = [v.version_id for v in song.published_versions]
-    appearances = list(
-        Appearance.objects.filter(song__in=[song.pk, *version_ids]).select_related("song__artist")
-    )
-    related = Song.objects.related_to(
-        song,
-        tag_ids=[t.pk for t in tags],
-        person_ids={c.person_id for c in credits},
-        exclude_ids=[*version_ids, *(v.original_id for v in song.published_originals)],
-        limit=RELATED_SONGS,
-    )
+    song = page.song
     context = {
         "song": song,
-        "facts": song.published_facts,
-        "credit_groups": _group_credits(credits),
-        "chart_entries": chart_entries,
-        "best_peak": min(peaks, default=None),
-        "certifications": list(song.certifications.all()),
-        "versions": song.published_versions,
-        "originals": song.published_originals,
-        "appearances": appearances,
-        "tags": tags,
-        "editors_picks": list(EditorsPick.objects.for_song(song)[:EDITORS_PICKS]),
-        "related_songs": related,
+        "facts": page.facts,
+        "credit_groups": _group_credits(page.credits),
+        "chart_entries": page.chart_entries,
+        "best_peak": page.best_peak,
+        "certifications": page.certifications,
+        "versions": page.versions,
+        "originals": page.originals,
+        "appearances": page.appearances,
+        "tags": page.tags,
+        "editors_picks": page.editors_picks,
+        "related_songs": page.related_songs,
         "comment_section": song_comment_section(song, request=request),
         "video_embed": video_embed(song.video_url),
         "canonical_url": request.build_absolute_uri(song.get_absolute_url()),

@@ -1,5 +1,6 @@
 """Reads for the pages that show comments."""
 
+import sys
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -17,6 +18,7 @@ from comments.models import Comment
 COMMENTS_PER_PAGE = 20
 PAGE_PARAMETER = "comments_page"
 REPLY_PARAMETER = "reply_to"
+BIGINT_DIGITS = 19
 # Each comment's rendered HTML, per worker: its body is linkified and sanitised once, not on
 # every view of the page.
 _rendered = Memo()
@@ -49,11 +51,15 @@ class _CountedPaginator(Paginator):
 
 
 def _positive_int(value):
-    # int() alone would also read signs, spaces and non-ASCII digits, and refuses runs of
-    # more than 4,300 digits; no page or primary key is longer than a bigint's 19 digits.
-    if not value or not value.isascii() or not value.isdigit() or len(value) > 19:
+    """`value` as a whole number from 1 on, or None when it is not one."""
+    # int() alone would also read signs, spaces and non-ASCII digits.
+    if not value or not value.isascii() or not value.isdigit():
         return None
-    number = int(value)
+    digits = value.lstrip("0")
+    if len(digits) > BIGINT_DIGITS:
+        # Past every page and primary key; int() would refuse more than 4,300 digits.
+        return sys.maxsize
+    number = int(digits or "0")
     return number if number >= 1 else None
 
 

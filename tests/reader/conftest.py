@@ -9,6 +9,7 @@ from django.utils import timezone
 from catalogue.models import (
     Album,
     Appearance,
+    Certification,
     Chart,
     ChartEntry,
     Credit,
@@ -54,6 +55,9 @@ def add_content(song, n=1):
         ChartEntry.objects.create(song=song, chart=chart, peak_position=None, entry_year=1978)
         cover = make_song(title=f"Cover {i}", slug=f"cover-{i}", release_year=1990)
         Version.objects.create(original=song, version=cover, kind=Version.Kind.COVER)
+        original = make_song(title=f"Original {i}", slug=f"original-{i}", release_year=1970)
+        Version.objects.create(original=original, version=song, kind=Version.Kind.LIVE)
+        Certification.objects.create(song=song, body=f"Body {i}", level="Gold")
         Appearance.objects.create(song=song, medium="film", title=f"Film {i}", year=1981)
         Appearance.objects.create(song=cover, medium="tv", title=f"Show {i}", year=2016)
         song.tags.add(f"topic {i}")

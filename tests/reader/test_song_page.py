@@ -22,6 +22,7 @@ from catalogue.models import (
     Status,
     Version,
 )
+from catalogue.views import EDITORS_PICKS
 from comments.models import Comment
 from tests.conftest import make_artist, make_song, make_user
 from tests.reader.conftest import add_content
@@ -377,21 +378,28 @@ def test_the_song_page_costs_the_same_queries_with_50_of_everything(
     add_content(published_song, 1)
     url = published_song.get_absolute_url()
 
-    # Expect 16 queries: the song with artist, album and album artist; its published facts;
-    # their sources; credits with person and role; chart entries with charts;
-    # certifications; published versions with artists; published originals with artists;
-    # tags; the comment counts; a page of comments; their replies; appearances of the song
-    # and its versions; editor's picks; related songs' matches; the related songs.
-    with django_assert_num_queries(16):
+    # Expect 4 queries: the song with all its parts and related songs (catalogue.song_page);
+    # the comment counts, a page of comments and their replies.
+    with django_assert_num_queries(4):
         assert client.get(url).status_code == 200
 
     add_content(published_song, 50)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('class="fact"') == 51
+    assert html.count("Source: <a") == 51
+    assert html.count("/people/p-") == 51
+    assert html.count("Did not chart") == 51
+    assert html.count(" Gold</li>") == 51
+    assert html.count("(cover)") == 51
+    assert html.count("this song: live") == 51
+    assert html.count("/tags/topic-") == 51
+    assert html.count("<cite>Film ") == 51
+    assert html.count("<cite>Show ") == 51
+    assert html.count('class="pick"') == EDITORS_PICKS
     assert "Sound and Vision" in html
 
 
@@ -409,3 +417,53 @@ def test_quotes_in_a_fact_cannot_escape_the_meta_description(client, published_s
         '<meta name="description" content="He said &quot;yes&quot; '
         'onmouseover=&quot;alert(1)&quot; &amp; left.">' in html
     )
+
+
+def _related_titles(html):
+    section = html.split('id="related-heading"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<li><a href="[^"]+">([^<]+)</a>', section)
+
+
+def test_related_songs_rank_shared_people_over_tags_and_the_artist(client, published_song):
+    person = Person.objects.create(name="Brian Eno", sort_name="Eno, Brian", slug="brian-eno")
+    role = Role.objects.create(name="Producer", slug="producer")
+    Credit.objects.create(song=published_song, person=person, role=role)
+    published_song.tags.add("berlin")
+    by_the_same_person = make_song(title="Zoo Station")
+    Credit.objects.create(song=by_the_same_person, person=person, role=role)
+    make_song(title="Berlin").tags.add("berlin")
+    make_song(title="Aladdin Sane", artist=published_song.artist)
+    make_song(title="Unrelated")
+
+    html = client.get(published_song.get_absolute_url()).content.decode()
+
+    assert _related_titles(html) == ["Zoo Station", "Aladdin Sane", "Berlin"]
+    assert "shares 1 credit" in html
+    assert "shares 1 topic" in html
+
+
+def test_related_songs_leave_out_drafts_versions_and_originals(client, published_song):
+    published_song.tags.add("berlin")
+    draft = make_song(title="Draft", status=Status.DRAFT)
+    cover = make_song(title="Cover")
+    original = make_song(title="Original")
+    Version.objects.create(original=published_song, version=cover, kind=Version.Kind.COVER)
+    Version.objects.create(original=original, version=published_song, kind=Version.Kind.LIVE)
+    for song in (draft, cover, original):
+        song.tags.add("berlin")
+    kept = make_song(title="Kept")
+    kept.tags.add("berlin")
+
+    html = client.get(published_song.get_absolute_url()).content.decode()
+
+    assert _related_titles(html) == ["Kept"]
+
+
+def test_related_songs_stop_at_six(client, published_song):
+    published_song.tags.add("berlin")
+    for n in range(8):
+        make_song(title=f"Berlin {n}").tags.add("berlin")
+
+    html = client.get(published_song.get_absolute_url()).content.decode()
+
+    assert _related_titles(html) == [f"Berlin {n}" for n in range(6)]
