@@ -124,7 +124,7 @@ def _group_credits(credits):
 @require_safe
 def song_detail(request, artist_slug, slug):
     """The song page. Queries: the song and its parts (one statement, see catalogue.song_page),
-    and the comment section (3, see comments.selectors): 4 for a reader.
+    and the comment section (1, see comments.selectors): 2 for a reader.
     """
     songs = Song.objects.visible_to(request.user)
     page = song_page.load(
