@@ -2,12 +2,23 @@ import re
 
 import nh3
 from django import template
-from django.utils.html import urlize
+from django.utils.html import Urlizer
 from django.utils.safestring import mark_safe
 
 register = template.Library()
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+class _Urlizer(Urlizer):
+    def trim_punctuation(self, word):
+        lead, middle, _ = super().trim_punctuation(word)
+        # Django 5.2 loses punctuation before a closing bracket: "(louder.com). See" came out
+        # as "(louder.com) See". What follows the address is the rest of the word.
+        return lead, middle, word[len(lead) + len(middle) :]
+
+
+urlize = _Urlizer()
 
 
 @register.filter

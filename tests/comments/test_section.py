@@ -119,6 +119,23 @@ def test_it_shows_name_from_place_and_never_the_email(client, published_song, so
     assert "cp@example.com" not in html
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("on Louder (loudersound.com). See", '">loudersound.com</a>). See'),
+        ("at example.com, then", '">example.com</a>, then'),
+        ("(see example.com)", '">example.com</a>)</p>'),
+        ("[example.com]!", '">example.com</a>]!'),
+    ],
+)
+def test_it_keeps_the_punctuation_around_a_linked_address(
+    client, published_song, song_url, body, expected
+):
+    make_comment(published_song, body=body)
+
+    assert expected in client.get(song_url).content.decode()
+
+
 def test_it_keeps_paragraphs_and_links_addresses_as_user_content(client, published_song, song_url):
     make_comment(
         published_song, body="First line\nsecond line\n\ncheck https://www.youtube.com/watch?v=tdj"
