@@ -28,7 +28,6 @@ def healthz(request):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_PATH}",
         "Disallow: /search/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]

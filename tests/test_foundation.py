@@ -135,7 +135,14 @@ def test_it_serves_robots_txt_with_the_sitemap(client, db):
 
     assert response.status_code == 200
     assert b"Sitemap: http://testserver/sitemap.xml" in response.content
-    assert b"Disallow: /admin/" in response.content
+    assert b"Disallow: /search/" in response.content
+
+
+def test_robots_txt_keeps_the_admin_path_to_itself(client, db, settings):
+    # A configurable admin path is only worth having while nothing public names it.
+    settings.ADMIN_PATH = "backstage-7f3a/"
+
+    assert b"backstage" not in client.get("/robots.txt").content
 
 
 @pytest.mark.slow
