@@ -1,12 +1,14 @@
 """The song page's catalogue content in one hand-written statement.
 
-The ORM spent about 1.5 ms of Python building each of the page's eleven queries (select_related
-and Prefetch chains on big models), several times what PostgreSQL took to answer them. This
-statement asks for the song with its artist and album, and every part the page shows, as JSON
-built by PostgreSQL, in one round trip; `load` turns the rows into model instances with their
-relations in place, so templates read them as ever and nothing queries again.
+The ORM spent about 1.5 ms of Python building each of the page's thirteen catalogue queries
+(select_related and Prefetch chains on big models), several times what PostgreSQL took to answer
+them. This statement asks for the song with its artist and album, every part the page shows and
+its related songs, as JSON built by PostgreSQL, in one round trip; `load` turns the rows into
+model instances with their relations in place, so templates read them as ever and nothing
+queries again.
 
-The orderings follow each model's Meta.ordering. Change a part here when the page changes.
+The orderings follow each model's Meta.ordering, and 'published' is Status.PUBLISHED. Change a
+part here when the page changes; tests/reader/test_song_page.py checks every part.
 """
 
 from dataclasses import dataclass, field
@@ -34,11 +36,11 @@ from catalogue.models import (
 from songfacts.json_rows import instance
 
 RELATED_CANDIDATES = 200
-SONG_COLUMNS = ", ".join(f"s.{f.column}" for f in Song._meta.concrete_fields)
+_SONG_COLUMNS = ", ".join(f"s.{f.column}" for f in Song._meta.concrete_fields)
 
 _STATEMENT = f"""
 SELECT
-    {SONG_COLUMNS},
+    {_SONG_COLUMNS},
     row_to_json(a) AS artist,
     row_to_json(al) AS album,
     row_to_json(ala) AS album_artist,
