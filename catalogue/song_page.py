@@ -34,6 +34,7 @@ from catalogue.models import (
     Version,
 )
 from songfacts.json_rows import instance
+from songfacts.prepared import prepared_cursor
 
 RELATED_CANDIDATES = 200
 _SONG_COLUMNS = ", ".join(f"s.{f.column}" for f in Song._meta.concrete_fields)
@@ -205,7 +206,7 @@ def load(artist_slug, slug, *, include_drafts, editors_picks, related_songs):
         "candidates": RELATED_CANDIDATES,
         "song_type": ContentType.objects.get_for_model(Song).pk,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_STATEMENT, parameters)
         row = cursor.fetchone()
     if row is None:

@@ -4,7 +4,6 @@ import sys
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import Q
 from django.http import Http404
 from django.middleware.csrf import get_token
@@ -16,6 +15,7 @@ from catalogue.markup import Memo
 from comments.forms import CommentForm, FactSuggestionForm
 from comments.models import Comment
 from songfacts.json_rows import instance
+from songfacts.prepared import prepared_cursor
 
 COMMENTS_PER_PAGE = 20
 PAGE_PARAMETER = "comments_page"
@@ -106,7 +106,7 @@ def song_comment_section(song, *, request):
     offset = (number - 1) * COMMENTS_PER_PAGE
     if offset > MAX_OFFSET:
         raise Http404("There is no such page of comments.")
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _SECTION_STATEMENT,
             {"song": song.pk, "offset": offset, "limit": COMMENTS_PER_PAGE},

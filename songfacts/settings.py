@@ -196,6 +196,11 @@ DATABASES["default"]["TEST"] = {
     "NAME": os.environ.get("TEST_DATABASE_NAME") or None,
 }
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_TIMEOUT", 3)
+# Runs after which a statement of songfacts.prepared is prepared on its connection; 0 turns
+# preparing off, for a transaction-pooling proxy that cannot keep prepared statements.
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+    env_int("DATABASE_PREPARE_THRESHOLD", 5) or None
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

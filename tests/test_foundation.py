@@ -117,6 +117,18 @@ def test_it_uses_the_given_database_url_and_starts_nothing():
     assert result.stdout.split() == ["db.example.invalid", "6543", "catalogue", "False"]
 
 
+def test_it_prepares_statements_unless_told_not_to():
+    code = SETUP + "print(settings.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+
+    default = run_python(code, DEBUG="1", DATABASE_URL="postgres://x@h/d")
+    off = run_python(
+        code, DEBUG="1", DATABASE_URL="postgres://x@h/d", DATABASE_PREPARE_THRESHOLD="0"
+    )
+
+    assert default.stdout.strip() == "5"
+    assert off.stdout.strip() == "None"
+
+
 def test_it_reads_the_cache_url():
     code = SETUP + "print(settings.CACHES['default']['BACKEND'])"
 

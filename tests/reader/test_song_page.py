@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 
 from catalogue.models import (
     Album,
@@ -467,3 +468,17 @@ def test_related_songs_stop_at_six(client, published_song):
     html = client.get(published_song.get_absolute_url()).content.decode()
 
     assert _related_titles(html) == [f"Berlin {n}" for n in range(6)]
+
+
+def test_the_song_pages_statements_are_prepared_after_a_few_views(client, published_song):
+    add_content(published_song, 2)
+    for _ in range(6):
+        client.get(published_song.get_absolute_url())
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements"
+            " WHERE statement LIKE %s OR statement LIKE %s",
+            ["%catalogue_editorspick_songs%", "%reply.parent_id = thread.id%"],
+        )
+        assert cursor.fetchone()[0] == 2
