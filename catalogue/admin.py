@@ -154,6 +154,10 @@ class CreditInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["person", "role"]
 
+    def get_queryset(self, request):
+        # Each row shows its credit as "person – role".
+        return super().get_queryset(request).select_related("person", "role")
+
 
 class ChartEntryInline(admin.TabularInline):
     model = ChartEntry
@@ -168,25 +172,41 @@ class ChartEntryInline(admin.TabularInline):
         "note",
     ]
 
+    def get_queryset(self, request):
+        # Each row shows its entry as "chart: peak (year)".
+        return super().get_queryset(request).select_related("chart")
+
 
 class CertificationInline(admin.TabularInline):
     model = Certification
     extra = 0
 
 
-class VersionInline(admin.TabularInline):
+class SongRelationInline(admin.TabularInline):
+    """A row per Version, shown as "song by artist (kind of title)", with the other song
+    picked by autocomplete."""
+
     model = Version
-    fk_name = "original"
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("original__artist", "version__artist")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The picked song's label names its artist too.
+        kwargs["queryset"] = Song.objects.select_related("artist")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class VersionInline(SongRelationInline):
+    fk_name = "original"
     autocomplete_fields = ["version"]
     verbose_name = "version of this song"
     verbose_name_plural = "versions of this song (covers, other languages, live, edits)"
 
 
-class VersionOfInline(admin.TabularInline):
-    model = Version
+class VersionOfInline(SongRelationInline):
     fk_name = "version"
-    extra = 0
     autocomplete_fields = ["original"]
     verbose_name = "song this one is a version of"
     verbose_name_plural = "this song is a version of"

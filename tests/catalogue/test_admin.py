@@ -8,7 +8,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.models import Album, Chart, ChartEntry, Credit, Fact, Person, Role, Song, Status
+from catalogue.models import (
+    Album,
+    Chart,
+    ChartEntry,
+    Credit,
+    Fact,
+    Person,
+    Role,
+    Song,
+    Status,
+    Version,
+)
 from tests.conftest import make_artist, make_song, make_user
 
 pytestmark = pytest.mark.django_db
@@ -357,6 +368,37 @@ def test_it_opens_the_seeded_song_with_all_its_inlines(client, editor):
     fact = heroes.facts.get(sources__citation="Q Magazine, April 2007")
     response = client.get(reverse("admin:catalogue_fact_change", args=[fact.pk]))
     assert "Q Magazine, April 2007" in response.content.decode()
+
+
+def test_a_songs_change_page_shows_its_rows_without_a_query_per_label(
+    client, editor, published_song
+):
+    """Rows show their labels ("person – role", "song by artist (cover of ...)", "chart:
+    peak") from their own query. What is left per row is Django's: each autocomplete widget
+    looks up its pick, and each chart select lists the charts."""
+    client.force_login(editor)
+    chart = Chart.objects.create(name="UK Singles Chart", slug="uk")
+    role = Role.objects.create(name="Vocals", slug="vocals")
+
+    def add_rows(n):
+        for i in range(n):
+            person = Person.objects.create(name=f"P {n} {i}", sort_name="P", slug=f"p-{n}-{i}")
+            Credit.objects.create(song=published_song, person=person, role=role)
+            ChartEntry.objects.create(song=published_song, chart=chart, entry_year=1950 + n + i)
+            cover = make_song(title=f"Cover {n} {i}")
+            Version.objects.create(original=published_song, version=cover, kind="cover")
+
+    add_rows(1)
+    with CaptureQueriesContext(connection) as one_each:
+        assert client.get(song_change_url(published_song)).status_code == 200
+    add_rows(10)
+    with CaptureQueriesContext(connection) as eleven_each:
+        response = client.get(song_change_url(published_song))
+    assert response.status_code == 200
+    assert "Cover 10 9 by Artist" in response.content.decode()
+
+    # Per credit: person and role; per version: the song; per chart entry: the charts.
+    assert len(eleven_each) - len(one_each) <= 10 * 4
 
 
 def test_it_completes_artists_for_the_song_form(client, editor):
