@@ -46,18 +46,6 @@ class SongQuerySet(models.QuerySet):
         return songs.filter(pk__gte=start).order_by("pk").first()
 
 
-def _credits():
-    from catalogue.models import Credit
-
-    return Credit.objects.select_related("person", "role")
-
-
-def _chart_entries():
-    from catalogue.models import ChartEntry
-
-    return ChartEntry.objects.select_related("chart")
-
-
 class FactQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PUBLISHED)
