@@ -150,13 +150,6 @@ def test_it_serves_robots_txt_with_the_sitemap(client, db):
     assert b"Disallow: /search/" in response.content
 
 
-def test_robots_txt_keeps_the_admin_path_to_itself(client, db, settings):
-    # A configurable admin path is only worth having while nothing public names it.
-    settings.ADMIN_PATH = "backstage-7f3a/"
-
-    assert b"backstage" not in client.get("/robots.txt").content
-
-
 @pytest.mark.slow
 def test_a_given_server_answers_like_the_embedded_one(db):
     """The PostgreSQL on 127.0.0.1:5432 stands in for a server the project is given."""
