@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -26,10 +27,16 @@ MAX_OFFSET = 10**12
 # Each comment's rendered HTML, per worker: its body is linkified and sanitised once, not on
 # every view of the page.
 _rendered = Memo()
-# The blank forms under a song, rendered once per song per worker with these in place of the
-# tokens that are new on every page view.
+# The blank forms under a song, rendered once per worker with these in place of what differs
+# between songs and page views.
 SUBMISSION_TOKEN_PLACEHOLDER = "__submission_token__"
 CSRF_TOKEN_PLACEHOLDER = "__form_csrf_token__"
+ACTION_PLACEHOLDER = "__form_action__"
+# Where each blank form posts, by template: the only part of it that differs between songs.
+FORM_ACTIONS = {
+    "comments/_comment_form.html": "comments:comment-create",
+    "comments/_suggestion_form.html": "comments:suggestion-create",
+}
 
 
 @dataclass
@@ -158,16 +165,15 @@ def song_comment_section(song, *, request):
 
 
 def _blank_form_html(template, form, song, reply_to, request):
-    """`form` (unbound) rendered by `template`: once per song and comment answered, with
-    this page view's submission token and CSRF token filled in."""
+    """`form` (unbound) rendered by `template` once per worker (once per comment answered,
+    when replying), with this song's form action and this page view's submission token and
+    CSRF token filled in."""
+    action = reverse(FORM_ACTIONS[template], kwargs={"song_pk": song.pk})
+    # Only a reply names anything of the song's beyond the form's action.
     version = "\0".join(
-        [
-            template,
-            str(song.pk),
-            song.get_absolute_url(),
-            str(reply_to.pk) if reply_to else "",
-            reply_to.byline if reply_to else "",
-        ]
+        [template, str(reply_to.pk), reply_to.byline, song.get_absolute_url()]
+        if reply_to
+        else [template]
     )
 
     def render():
@@ -182,13 +188,14 @@ def _blank_form_html(template, form, song, reply_to, request):
             "reply_to": reply_to,
             "csrf_token": CSRF_TOKEN_PLACEHOLDER,
         }
-        return render_to_string(template, context)
+        html = render_to_string(template, context)
+        return html.replace(f'action="{action}"', f'action="{ACTION_PLACEHOLDER}"')
 
     html = _rendered.get(version, render)
     return mark_safe(
-        html.replace(SUBMISSION_TOKEN_PLACEHOLDER, form.initial["submission_token"]).replace(
-            CSRF_TOKEN_PLACEHOLDER, get_token(request)
-        )
+        html.replace(ACTION_PLACEHOLDER, action)
+        .replace(SUBMISSION_TOKEN_PLACEHOLDER, form.initial["submission_token"])
+        .replace(CSRF_TOKEN_PLACEHOLDER, get_token(request))
     )
 
 

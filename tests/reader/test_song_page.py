@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
+from django.urls import reverse
 
 from catalogue.models import (
     Album,
@@ -482,3 +483,15 @@ def test_the_song_pages_statements_are_prepared_after_a_few_views(client, publis
             ["%catalogue_editorspick_songs%", "%reply.parent_id = thread.id%"],
         )
         assert cursor.fetchone()[0] == 2
+
+
+def test_each_song_page_posts_its_forms_to_its_own_song(client, published_song):
+    other = make_song(title="Sound and Vision")
+
+    for song in (published_song, other, published_song):
+        html = client.get(song.get_absolute_url()).content.decode()
+
+        assert f'action="{reverse("comments:comment-create", kwargs={"song_pk": song.pk})}"' in html
+        assert (
+            f'action="{reverse("comments:suggestion-create", kwargs={"song_pk": song.pk})}"' in html
+        )
