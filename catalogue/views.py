@@ -126,7 +126,6 @@ def song_detail(request, artist_slug, slug):
     """The song page. Queries: the song and its parts (one statement, see catalogue.song_page),
     and the comment section (1, see comments.selectors): 2 for a reader.
     """
-    songs = Song.objects.visible_to(request.user)
     page = song_page.load(
         artist_slug,
         slug,
@@ -135,7 +134,7 @@ def song_detail(request, artist_slug, slug):
         related_songs=RELATED_SONGS,
     )
     if page is None:
-        return _song_moved(songs, artist_slug, slug)
+        return _song_moved(Song.objects.visible_to(request.user), artist_slug, slug)
 
     song = page.song
     context = {
