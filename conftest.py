@@ -2,6 +2,9 @@
 
 import pytest
 
+from songfacts import page_cache
+from songfacts.change_listener import listener
+
 
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright keeps an event loop running in the test thread from its
@@ -27,3 +30,14 @@ def page_cache_off_unless_asked(request, settings):
     invalidated on commit) would serve them stale pages; the page cache's own tests turn it on."""
     if request.node.get_closest_marker("page_cache") is None:
         settings.PAGE_CACHE_SECONDS = 0
+    else:
+        # What the last test's rolled-back transaction left in this worker's memory.
+        page_cache.forget_local_pages()
+        listener.forget()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    yield
+    # The page cache's listening connection would keep the test database from being dropped.
+    listener.close()

@@ -4,8 +4,9 @@ Every page stored carries the content generation it was rendered under. Any save
 of catalogue or comment data sets a new generation once its transaction commits, so a page
 rendered before the change is never served after it. One cache round trip fetches both the
 current generation and the page; a worker that has served the page lately keeps its own
-copy, and then asks the shared cache for the generation alone (a few bytes instead of the
-whole page to fetch and unpickle).
+copy. A worker that knows the current generation (songfacts.change_listener: it hears of every
+change) serves that copy with no round trip at all; otherwise it asks the shared cache for the
+generation alone (a few bytes instead of the whole page to fetch and unpickle).
 
 Pages with forms hold a CSRF token that must be the reader's own: the stored copy keeps a
 placeholder, filled per request with a token for the reader's CSRF cookie.
@@ -24,6 +25,9 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 
+from songfacts import change_listener
+from songfacts.change_listener import listener
+
 GENERATION_KEY = "page-cache:generation"
 CSRF_PLACEHOLDER = b"__csrf_token__"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -41,7 +45,13 @@ PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 def content_changed():
     """Start a new content generation once the current transaction commits."""
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    listener.forget()
+    change_listener.notify()
 
 
 def on_content_saved(sender, instance=None, created=False, **kwargs):
@@ -95,6 +105,10 @@ class _RecentPages:
                 self.pages.move_to_end(key)
             return stored
 
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+
     def put(self, key, stored):
         with self.lock:
             self.pages[key] = stored
@@ -104,6 +118,11 @@ class _RecentPages:
 
 
 _recent = _RecentPages(LOCAL_PAGES)
+
+
+def forget_local_pages():
+    """Drop this worker's copies of pages (the shared cache keeps its own)."""
+    _recent.clear()
 
 
 class AnonymousPageCacheMiddleware:
@@ -122,13 +141,20 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = _page_key(request)
         local = _recent.get(key)
-        if local is not None and cache.get(GENERATION_KEY) == local["generation"]:
+        if local is not None and listener.generation() == local["generation"]:
             return self._serve(request, local, key)
+        ticket = listener.listen()
+        if local is not None:
+            generation = cache.get(GENERATION_KEY)
+            if generation == local["generation"]:
+                listener.remember(generation, ticket)
+                return self._serve(request, local, key)
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         if generation is None:
             generation = uuid.uuid4().hex
             cache.add(GENERATION_KEY, generation, None)
+        listener.remember(generation, ticket)
         stored = found.get(key)
         if stored and stored["generation"] == generation:
             _recent.put(key, stored)

@@ -226,6 +226,9 @@ def _cache_from_url(url):
 CACHES = {"default": _cache_from_url(os.environ.get("CACHE_URL"))}
 # How long anonymous readers' pages stay cached; any content change invalidates them at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Workers hear of changes by PostgreSQL's LISTEN/NOTIFY (songfacts.change_listener), so a cache
+# hit needs no round trip; turn it off behind a transaction-pooling proxy, which drops notices.
+PAGE_CACHE_LISTEN = env_bool("PAGE_CACHE_LISTEN", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,11 +1,18 @@
 """Anonymous readers get cached pages; a change shows up at once."""
 
 import re
+import time
 
+import psycopg
 import pytest
+from django.core.cache import cache
+from django.db import connection
 
 from catalogue.models import Fact, Status
 from comments.models import Comment
+from songfacts import change_listener
+from songfacts.change_listener import CHANNEL, listener
+from songfacts.page_cache import GENERATION_KEY
 
 pytestmark = [pytest.mark.page_cache, pytest.mark.django_db]
 
@@ -28,15 +35,83 @@ def test_it_serves_the_second_anonymous_visit_from_the_cache(client, song_url):
     assert b"Written in Berlin." in second.content
 
 
-def test_a_cache_hit_costs_one_cache_lookup_and_nothing_else(
+def test_a_cache_hit_costs_no_query_while_the_worker_listens_for_changes(
     client, song_url, django_assert_num_queries
 ):
     client.get(song_url)
 
-    # Expect 1 query: the database cache's lookup of the generation and the page together.
+    with django_assert_num_queries(0):
+        response = client.get(song_url)
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_a_cache_hit_costs_one_lookup_when_listening_is_off(
+    client, song_url, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_LISTEN = False
+    listener.close()
+    client.get(song_url)
+
+    # Expect 1 query: the database cache's lookup of the generation.
     with django_assert_num_queries(1):
         response = client.get(song_url)
     assert response["X-Page-Cache"] == "hit"
+
+
+def _other_worker_changes_content():
+    """What another process's change leaves: a new generation in the shared cache (here in the
+    test's transaction) and a notice over a connection of its own."""
+    cache.set(GENERATION_KEY, "set-by-another-worker", None)
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute(f"NOTIFY {CHANNEL}")
+
+
+def _wait_for_the_notice():
+    deadline = time.monotonic() + 5
+    while listener.generation() is not None:
+        assert time.monotonic() < deadline, "the notice never arrived"
+        time.sleep(0.01)
+
+
+def test_a_change_made_by_another_worker_shows_up_once_its_notice_arrives(
+    client, song_url, monkeypatch
+):
+    # Only the notice, not the end of the trust, may make the worker ask again.
+    monkeypatch.setattr(change_listener, "TRUST_SECONDS", 60)
+    client.get(song_url)
+    assert client.get(song_url)["X-Page-Cache"] == "hit"
+
+    _other_worker_changes_content()
+    _wait_for_the_notice()
+
+    assert "X-Page-Cache" not in client.get(song_url)
+    assert client.get(song_url)["X-Page-Cache"] == "hit"
+
+
+def test_a_worker_whose_listening_connection_dies_asks_the_cache_again(
+    client, song_url, django_assert_num_queries
+):
+    client.get(song_url)
+    client.get(song_url)
+    pid = listener.connection.info.backend_pid
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+    cache.set(GENERATION_KEY, "set-while-deaf", None)
+
+    assert "X-Page-Cache" not in client.get(song_url)
+    # It listens again: the next hit needs no query.
+    with django_assert_num_queries(0):
+        assert client.get(song_url)["X-Page-Cache"] == "hit"
+
+
+def test_a_worker_asks_the_cache_again_after_trusting_what_it_knows_for_a_while(
+    client, song_url, monkeypatch, django_assert_num_queries
+):
+    client.get(song_url)
+    monkeypatch.setattr(change_listener, "TRUST_SECONDS", 0)
+
+    with django_assert_num_queries(1):
+        assert client.get(song_url)["X-Page-Cache"] == "hit"
 
 
 def test_an_editors_change_shows_up_at_once(
