@@ -7,6 +7,10 @@ from django import forms
 from comments.models import Comment, FactSuggestion
 
 
+def new_submission_token():
+    return uuid.uuid4().hex
+
+
 class _ReaderForm(forms.ModelForm):
     """Fields every reader form carries against bots and double submits."""
 
@@ -20,7 +24,7 @@ class _ReaderForm(forms.ModelForm):
     submission_token = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, song, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4().hex)
+        kwargs.setdefault("initial", {}).setdefault("submission_token", new_submission_token())
         super().__init__(*args, **kwargs)
         self.song = song
         self.instance.song = song

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from catalogue.markup import Memo
-from comments.forms import CommentForm, FactSuggestionForm
+from comments.forms import CommentForm, FactSuggestionForm, new_submission_token
 from comments.models import Comment
 from songfacts.json_rows import instance
 from songfacts.prepared import prepared_cursor
@@ -46,8 +46,6 @@ class CommentSection:
     count: int
     comments: list
     page: Page
-    comment_form: CommentForm
-    suggestion_form: FactSuggestionForm
     reply_to: Comment | None
     comment_form_html: str
     suggestion_form_html: str
@@ -146,28 +144,24 @@ def song_comment_section(song, *, request):
         if reply_to is not None and reply_to.parent_id:
             thread = reply_to.parent
             reply_to = thread if thread.status == Comment.Status.PUBLISHED else None
-    comment_form = CommentForm(song=song, parent=reply_to)
-    suggestion_form = FactSuggestionForm(song=song)
     return CommentSection(
         count=shown,
         comments=comments,
         page=page,
-        comment_form=comment_form,
-        suggestion_form=suggestion_form,
         reply_to=reply_to,
         comment_form_html=_blank_form_html(
-            "comments/_comment_form.html", comment_form, song, reply_to, request
+            "comments/_comment_form.html", CommentForm, song, reply_to, request
         ),
         suggestion_form_html=_blank_form_html(
-            "comments/_suggestion_form.html", suggestion_form, song, None, request
+            "comments/_suggestion_form.html", FactSuggestionForm, song, None, request
         ),
     )
 
 
-def _blank_form_html(template, form, song, reply_to, request):
-    """`form` (unbound) rendered by `template` once per worker (once per comment answered,
-    when replying), with this song's form action and this page view's submission token and
-    CSRF token filled in."""
+def _blank_form_html(template, form_class, song, reply_to, request):
+    """An unbound `form_class` rendered by `template` once per worker (once per comment
+    answered, when replying), with this song's form action, a new submission token and this
+    reader's CSRF token filled in."""
     action = reverse(FORM_ACTIONS[template], kwargs={"song_pk": song.pk})
     # Only a reply names anything of the song's beyond the form's action.
     version = "\0".join(
@@ -177,10 +171,10 @@ def _blank_form_html(template, form, song, reply_to, request):
     )
 
     def render():
-        blank = type(form)(
+        blank = form_class(
             song=song,
             initial={"submission_token": SUBMISSION_TOKEN_PLACEHOLDER},
-            **({"parent": reply_to} if isinstance(form, CommentForm) else {}),
+            **({"parent": reply_to} if form_class is CommentForm else {}),
         )
         context = {
             "form": blank,
@@ -194,7 +188,7 @@ def _blank_form_html(template, form, song, reply_to, request):
     html = _rendered.get(version, render)
     return mark_safe(
         html.replace(ACTION_PLACEHOLDER, action)
-        .replace(SUBMISSION_TOKEN_PLACEHOLDER, form.initial["submission_token"])
+        .replace(SUBMISSION_TOKEN_PLACEHOLDER, new_submission_token())
         .replace(CSRF_TOKEN_PLACEHOLDER, get_token(request))
     )
 
