@@ -1,4 +1,5 @@
-"""gunicorn serves the production settings: static files, health, errors, a dead database."""
+"""gunicorn serves the production settings: static files, health, errors, a dead database,
+and cached pages that every worker drops the moment content changes."""
 
 import contextlib
 import http.client
@@ -9,11 +10,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
+
+from catalogue.models import Fact, Status
+from tests.conftest import make_song
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -121,3 +126,28 @@ def test_it_answers_503_quickly_when_the_database_is_down():
 
     assert health[0] == 503
     assert elapsed < 5
+
+
+def test_every_worker_shows_a_change_at_once_and_serves_cached_pages_until_then(
+    transactional_db,
+):
+    song = make_song(title="Heroes", slug="heroes")
+    Fact.objects.create(song=song, position=1, body="Written in Berlin.", status=Status.PUBLISHED)
+    url = song.get_absolute_url()
+    with gunicorn(database_url_of_this_run()) as base, ThreadPoolExecutor(4) as readers:
+
+        def read_many():
+            return list(readers.map(lambda _: fetch(f"{base}{url}"), range(40)))
+
+        read_many()  # every worker renders the page and keeps a copy
+        before = read_many()
+        Fact.objects.create(
+            song=song, position=2, body="Eno played the EMS.", status=Status.PUBLISHED
+        )
+        # The notice reaches each worker in microseconds; this leaves room for a busy machine.
+        time.sleep(0.05)
+        after = read_many()
+
+    assert all(headers["X-Page-Cache"] == "hit" for _, headers, _ in before)
+    assert all(b"Eno played the EMS." in body for _, _, body in after)
+    assert any(headers["X-Page-Cache"] == "hit" for _, headers, _ in after)
