@@ -32,7 +32,7 @@ RETRY_SECONDS = 10.0
 logger = logging.getLogger(__name__)
 
 
-def notify():
+def announce_change():
     """Tell every listening worker that content changed (on Django's connection)."""
     with connection.cursor() as cursor:
         cursor.execute(f"NOTIFY {CHANNEL}")

@@ -25,8 +25,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 
-from songfacts import change_listener
-from songfacts.change_listener import listener
+from songfacts.change_listener import announce_change, listener
 
 GENERATION_KEY = "page-cache:generation"
 CSRF_PLACEHOLDER = b"__csrf_token__"
@@ -51,7 +50,7 @@ def content_changed():
 def _new_generation():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     listener.forget()
-    change_listener.notify()
+    announce_change()
 
 
 def on_content_saved(sender, instance=None, created=False, **kwargs):

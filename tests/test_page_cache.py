@@ -104,6 +104,23 @@ def test_a_worker_whose_listening_connection_dies_asks_the_cache_again(
         assert client.get(song_url)["X-Page-Cache"] == "hit"
 
 
+def test_a_worker_that_cannot_listen_asks_the_cache_on_every_hit(
+    client, song_url, monkeypatch, caplog, django_assert_num_queries
+):
+    def refused(*args, **kwargs):
+        raise psycopg.OperationalError("connection refused")
+
+    listener.close()
+    monkeypatch.setattr(change_listener.psycopg, "connect", refused)
+    # Restored after the test, so that later tests listen again at once.
+    monkeypatch.setattr(listener, "retry_at", listener.retry_at)
+    client.get(song_url)
+
+    with django_assert_num_queries(1):
+        assert client.get(song_url)["X-Page-Cache"] == "hit"
+    assert "cannot listen for changes" in caplog.text
+
+
 def test_a_worker_asks_the_cache_again_after_trusting_what_it_knows_for_a_while(
     client, song_url, monkeypatch, django_assert_num_queries
 ):
