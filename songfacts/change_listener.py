@@ -49,7 +49,7 @@ class GenerationListener:
         self.read_at = 0.0
         self.retry_at = 0.0
         # Counts what can make a generation read earlier stale: notices, own changes, a lost
-        # connection. A read remembered only if none came between (see `remember`).
+        # connection. A read is remembered only if none came between (see `remember`).
         self.changes = 0
 
     def generation(self):
