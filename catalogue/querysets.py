@@ -1,8 +1,5 @@
 """Named QuerySets: each rule lives in one method that every page, feed and sitemap reuses."""
 
-import datetime
-import hashlib
-
 from django.db import models
 from django.db.models import Exists, Min, OuterRef, Q
 
@@ -28,22 +25,6 @@ class SongQuerySet(models.QuerySet):
     def for_list_page(self):
         """Songs as list rows show them: title, artist and album, no further queries."""
         return self.select_related("artist", "album")
-
-    def song_of_the_day(self, date: datetime.date):
-        """The same published song all day long, a different one (most days) the next.
-
-        Picks a point between the lowest and highest published ids from a hash of the date
-        and takes the first published song from there on, so it needs no count or offset
-        over the whole table. Queries the database twice.
-        """
-        songs = self.published().select_related("artist")
-        bounds = songs.aggregate(lowest=models.Min("pk"), highest=models.Max("pk"))
-        if bounds["lowest"] is None:
-            return None
-        digest = hashlib.sha256(date.isoformat().encode()).digest()
-        spread = bounds["highest"] - bounds["lowest"] + 1
-        start = bounds["lowest"] + int.from_bytes(digest[:8], "big") % spread
-        return songs.filter(pk__gte=start).order_by("pk").first()
 
 
 class FactQuerySet(models.QuerySet):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from catalogue import song_page
+from catalogue import home_page, song_page
 from catalogue.markup import video_embed
 from catalogue.models import (
     Album,
@@ -24,11 +24,9 @@ from catalogue.models import (
     Chart,
     ChartEntry,
     Credit,
-    Fact,
     Person,
     Song,
 )
-from comments.models import Comment
 from comments.selectors import song_comment_section
 
 SONGS_PER_PAGE = 50
@@ -36,9 +34,6 @@ ARTISTS_PER_PAGE = 60
 CREDITS_PER_PAGE = 100
 RELATED_SONGS = 6
 EDITORS_PICKS = 6
-HOME_LIST_LENGTH = 8
-# Enough recent comments to find HOME_LIST_LENGTH different songs in all but odd cases.
-HOME_RECENT_COMMENTS = 40
 OTHER_INITIAL = "0-9"
 INITIALS = [*string.ascii_uppercase, OTHER_INITIAL]
 # No list has a page past this many digits; longer ones are not worth reading as numbers
@@ -461,27 +456,14 @@ def year_detail(request, year):
 def home(request):
     """Latest facts, new songs, songs with recent comments and the song of the day.
 
-    Queries: latest facts (1), new songs (1), recent comments with their songs (1), the
-    song of the day (2): 5.
+    Queries: 1 (see catalogue.home_page).
     """
-    recent_comments = (
-        Comment.objects.published()
-        .filter(song__status="published")
-        .select_related("song__artist")
-        .order_by("-created_at", "-pk")[:HOME_RECENT_COMMENTS]
-    )
-    commented = {}
-    for comment in recent_comments:
-        commented.setdefault(comment.song_id, comment)
+    page = home_page.load(timezone.localdate())
     context = {
-        "latest_facts": list(Fact.objects.latest()[:HOME_LIST_LENGTH]),
-        "new_songs": list(
-            Song.objects.published()
-            .for_list_page()
-            .order_by("-published_at", "-pk")[:HOME_LIST_LENGTH]
-        ),
-        "recently_commented": list(commented.values())[:HOME_LIST_LENGTH],
-        "song_of_the_day": Song.objects.song_of_the_day(timezone.localdate()),
+        "latest_facts": page.latest_facts,
+        "new_songs": page.new_songs,
+        "recently_commented": page.recently_commented,
+        "song_of_the_day": page.song_of_the_day,
         "canonical_url": _canonical(request),
     }
     return render(request, "home.html", context)

@@ -1,17 +1,14 @@
-"""Artist, album, person, tag and chart pages, browsing and the home page."""
+"""Artist, album, person, tag and chart pages, and browsing (the home page has its own file)."""
 
-import datetime
 import json
 import re
 
 import pytest
-from django.utils import timezone
 
-from catalogue.models import Artist, Chart, ChartEntry, Credit, Fact, Person, Role, Song, Status
+from catalogue.models import Artist, Chart, ChartEntry, Credit, Person, Role, Status
 from catalogue.views import SONGS_PER_PAGE
-from comments.models import Comment
 from tests.conftest import make_artist, make_song
-from tests.reader.conftest import add_content, make_album
+from tests.reader.conftest import make_album
 
 pytestmark = pytest.mark.django_db
 
@@ -340,72 +337,7 @@ def test_a_huge_year_is_a_404_or_empty_never_an_error(client):
     assert client.get("/decades/99999999999999999990s/").status_code in (200, 404)
 
 
-# ---- Home ----
-
-
-def test_the_home_page_shows_latest_facts_recent_comments_and_a_song_of_the_day(client):
-    old = make_song(title="Old Song")
-    new = make_song(title="New Song")
-    Fact.objects.create(song=new, position=1, body="Freshly written.", status=Status.PUBLISHED)
-    Fact.objects.create(song=new, position=2, body="Not yet.", status=Status.DRAFT)
-    Comment.objects.create(song=old, author_name="Ken", body="Lovely.")
-
-    html = client.get("/").content.decode()
-
-    assert "Freshly written." in html
-    assert "Not yet." not in html
-    assert f'href="{old.get_absolute_url()}#comments"' in html
-    assert 'id="sotd-heading"' in html
-
-
-def test_the_song_of_the_day_stays_the_same_all_day_and_changes_over_days():
-    songs = make_songs(30)
-    pk_range = {song.pk for song in songs}
-    picks = [Song.objects.song_of_the_day(datetime.date(2026, 11, day)).pk for day in range(1, 29)]
-
-    assert Song.objects.song_of_the_day(datetime.date(2026, 11, 23)).pk == picks[22]
-    assert set(picks) <= pk_range
-    assert len(set(picks)) > 5
-
-
-def test_the_song_of_the_day_is_never_a_draft():
-    make_song(status=Status.DRAFT)
-    published = make_song()
-    make_song(status=Status.DRAFT)
-
-    for day in range(1, 29):
-        assert Song.objects.song_of_the_day(datetime.date(2026, 2, day)) == published
-
-
-def test_the_home_page_costs_the_same_queries_with_50_more_of_everything(
-    client, django_assert_num_queries
-):
-    add_content(make_song(), 1)
-
-    # Expect 5 queries: latest facts with songs and artists, new songs, recent comments with
-    # songs and artists, the range of published song ids, the song of the day.
-    with django_assert_num_queries(5):
-        client.get("/")
-    for _ in range(50):
-        add_content(make_song(), 1)
-    with django_assert_num_queries(5):
-        response = client.get("/")
-    assert response.status_code == 200
-
-
-def test_the_home_page_lists_a_song_once_however_many_recent_comments_it_has(client):
-    song = make_song(title="Busy")
-    for minute in range(5):
-        Comment.objects.create(
-            song=song,
-            author_name="Ken",
-            body="Again.",
-            created_at=timezone.now() - datetime.timedelta(minutes=minute),
-        )
-
-    html = client.get("/").content.decode()
-
-    assert html.count(f'href="{song.get_absolute_url()}#comments"') == 1
+# ---- All pages ----
 
 
 def test_pages_answer_head_requests_and_refuse_posts(client, published_song):
