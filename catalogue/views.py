@@ -91,16 +91,17 @@ def _filter_initial(queryset, field, letter):
 def _artist_or_redirect(artist_slug):
     """The artist of this slug, or the artist who had it before a rename, or a 404.
 
-    Returns (artist, moved): moved is True when the slug is a former one. One query.
+    Returns (artist, moved): moved is True when the slug is a former one. One query, two for
+    a slug that is not current: asked in one, "this slug or a former one" could use no index
+    and read every artist (1.7 ms at 10,000 artists).
     """
-    artist = (
-        Artist.objects.filter(Q(slug=artist_slug) | Q(former_slugs__old_slug=artist_slug))
-        .order_by(_unless_slug(artist_slug))
-        .first()
-    )
+    artist = Artist.objects.filter(slug=artist_slug).first()
+    if artist is not None:
+        return artist, False
+    artist = Artist.objects.filter(former_slugs__old_slug=artist_slug).first()
     if artist is None:
         raise Http404("No such artist.")
-    return artist, artist.slug != artist_slug
+    return artist, True
 
 
 def _unless_slug(slug):

@@ -60,6 +60,18 @@ def test_a_renamed_artist_redirects_permanently(client):
     assert response["Location"] == "/artists/david-bowie/"
 
 
+def test_a_slug_that_a_renamed_artist_left_belongs_to_whoever_holds_it_now(client):
+    renamed = make_artist(name="Prince", slug="prince")
+    renamed.slug = "the-artist"
+    renamed.save()
+    make_artist(name="Prince Buster", slug="prince")
+
+    response = client.get("/artists/prince/")
+
+    assert response.status_code == 200
+    assert "Prince Buster" in response.content.decode()
+
+
 def test_an_unknown_artist_is_a_404(client):
     assert client.get("/artists/nobody/").status_code == 404
 
