@@ -36,6 +36,10 @@ from catalogue.models import (
 from songfacts.json_rows import instance
 from songfacts.prepared import prepared_cursor
 
+# Written into the statement rather than passed as parameters, so that PostgreSQL can reuse
+# one plan for it (see catalogue.home_page).
+EDITORS_PICKS = 6
+RELATED_SONGS = 6
 RELATED_CANDIDATES = 200
 _SONG_COLUMNS = ", ".join(f"s.{f.column}" for f in Song._meta.concrete_fields)
 
@@ -108,7 +112,7 @@ SELECT
                 WHERE eps.editorspick_id = ep.id AND eps.song_id = s.id
             ))
             ORDER BY ep.position, ep.title
-            LIMIT %(picks)s
+            LIMIT {EDITORS_PICKS}
         ) pick
     ) AS editors_picks,
     -- Related songs: those that share the most people (each counting twice), tags, or the
@@ -127,20 +131,20 @@ SELECT
             FROM (
                 (SELECT same.id, 'artist' AS way FROM catalogue_song same
                     WHERE same.artist_id = s.artist_id
-                    LIMIT %(candidates)s)
+                    LIMIT {RELATED_CANDIDATES})
                 UNION ALL
                 (SELECT other.object_id, 'tag' FROM taggit_taggeditem other
                     WHERE other.content_type_id = %(song_type)s AND other.tag_id IN (
                         SELECT own.tag_id FROM taggit_taggeditem own
                         WHERE own.object_id = s.id AND own.content_type_id = %(song_type)s
                     )
-                    LIMIT %(candidates)s)
+                    LIMIT {RELATED_CANDIDATES})
                 UNION ALL
                 (SELECT other.song_id, 'person' FROM catalogue_credit other
                     WHERE other.person_id IN (
                         SELECT own.person_id FROM catalogue_credit own WHERE own.song_id = s.id
                     )
-                    LIMIT %(candidates)s)
+                    LIMIT {RELATED_CANDIDATES})
             ) m
             -- Not the song itself, nor its versions and originals (shown elsewhere).
             WHERE m.id <> s.id
@@ -153,7 +157,7 @@ SELECT
             GROUP BY m.id
             ORDER BY score DESC, m.id
             -- Three times as many as shown leaves room for drafts among the best.
-            LIMIT 3 * %(related)s
+            LIMIT {3 * RELATED_SONGS}
         ) best
         JOIN catalogue_song rs ON rs.id = best.id
         JOIN catalogue_artist ra ON ra.id = rs.artist_id
@@ -190,20 +194,17 @@ class SongPage:
         self.best_peak = min(peaks, default=None)
 
 
-def load(artist_slug, slug, *, include_drafts, editors_picks, related_songs):
+def load(artist_slug, slug, *, include_drafts):
     """The song at /songs/<artist_slug>/<slug>/ and its parts, or None: one query.
 
     Drafts only when `include_drafts`; facts, versions, originals and related songs only
-    when published; at most `editors_picks` picks and `related_songs` related songs, each
-    with `shared_tags` and `shared_people` set.
+    when published; at most EDITORS_PICKS picks and RELATED_SONGS related songs, each with
+    `shared_tags` and `shared_people` set.
     """
     parameters = {
         "artist_slug": artist_slug,
         "slug": slug,
         "drafts": include_drafts,
-        "picks": editors_picks,
-        "related": related_songs,
-        "candidates": RELATED_CANDIDATES,
         "song_type": ContentType.objects.get_for_model(Song).pk,
     }
     with prepared_cursor() as cursor:
@@ -269,7 +270,7 @@ def load(artist_slug, slug, *, include_drafts, editors_picks, related_songs):
         editors_picks=[instance(EditorsPick, part) for part in editors_picks or ()],
         related_songs=[
             _song(part, shared_tags=part["shared_tags"], shared_people=part["shared_people"])
-            for part in (related or ())[:related_songs]
+            for part in (related or ())[:RELATED_SONGS]
         ],
     )
 

@@ -32,8 +32,6 @@ from comments.selectors import song_comment_section
 SONGS_PER_PAGE = 50
 ARTISTS_PER_PAGE = 60
 CREDITS_PER_PAGE = 100
-RELATED_SONGS = 6
-EDITORS_PICKS = 6
 OTHER_INITIAL = "0-9"
 INITIALS = [*string.ascii_uppercase, OTHER_INITIAL]
 # No list has a page past this many digits; longer ones are not worth reading as numbers
@@ -126,8 +124,6 @@ def song_detail(request, artist_slug, slug):
         artist_slug,
         slug,
         include_drafts=Song.objects.may_see_drafts(request.user),
-        editors_picks=EDITORS_PICKS,
-        related_songs=RELATED_SONGS,
     )
     if page is None:
         return _song_moved(Song.objects.visible_to(request.user), artist_slug, slug)
