@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeListSearchForm
 from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
@@ -279,7 +280,12 @@ class FactAdmin(PublishActionsMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "song", "excerpt", "standing", "status", "created_at"]
     list_select_related = ["song__artist"]
     list_filter = ["status", "standing"]
+    # Read by get_search_results, which searches the facts' text search index instead.
     search_fields = ["body", "song__title", "suggested_by_name"]
+    search_help_text = (
+        "Finds facts whose text or reader's name has every word (whole or its start), "
+        "and facts whose song's title contains every word."
+    )
     autocomplete_fields = ["song"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
@@ -292,6 +298,27 @@ class FactAdmin(PublishActionsMixin, SimpleHistoryAdmin):
         ("suggested_by_name", "suggested_by_place"),
     ]
     inlines = [SourceInline]
+
+    def get_queryset(self, request):
+        # Nothing here shows the search document, which is as long as the fact.
+        return super().get_queryset(request).defer("search_document")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Django's own search, icontains on three columns, reads every fact: at a million
+        # facts, 3 s for one word and 100 s for two.
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search_for_editors(search_term), False
+
+    def get_ordering(self, request):
+        # Read as the change list reads it: a term it refuses (one with NUL, say) is no search.
+        search = ChangeListSearchForm(request.GET)
+        if search.is_valid() and search.cleaned_data[SEARCH_VAR].strip():
+            # Newest first by creation time, which no index serves, so PostgreSQL collects the
+            # matches from the search index before it sorts them. Given "-pk", it walks the
+            # primary key's index instead, and reads every fact when a word is rare.
+            return ["-created_at"]
+        return super().get_ordering(request)
 
     @admin.display(description="text")
     def excerpt(self, fact):

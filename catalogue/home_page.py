@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from catalogue.models import Artist, Fact, Song
 from comments.models import Comment
-from songfacts.json_rows import instance
+from songfacts.json_rows import columns, instance
 from songfacts.prepared import prepared_cursor
 
 LENGTH = 8
@@ -31,7 +31,7 @@ SELECT
     (SELECT json_agg(json_build_object('fact', f, 'song', s, 'artist', a)
             ORDER BY f.created_at DESC, f.id DESC)
         FROM (
-            SELECT f.* FROM catalogue_fact f
+            SELECT {columns(Fact, "f")} FROM catalogue_fact f
             JOIN catalogue_song fs ON fs.id = f.song_id
             WHERE f.status = 'published' AND fs.status = 'published'
             ORDER BY f.created_at DESC, f.id DESC

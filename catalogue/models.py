@@ -1,5 +1,7 @@
 """The catalogue: songs, the people who made them, and the stories behind them."""
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -252,9 +254,17 @@ class Fact(Timestamped):
         blank=True,
         help_text='Where they are from, e.g. "London, England".',
     )
+    # What the editors' search in the admin matches, drafts included (the public search
+    # index holds published facts only). Kept by PostgreSQL itself, so that no write can
+    # forget it.
+    search_document = models.GeneratedField(
+        expression=SearchVector("body", "suggested_by_name", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = FactQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
         ordering = ["song", "position", "id"]
@@ -276,6 +286,7 @@ class Fact(Timestamped):
         indexes = [
             # The home page's latest facts.
             models.Index(fields=["status", "-created_at"], name="catalogue_fact_status_created"),
+            GinIndex(fields=["search_document"], name="catalogue_fact_search"),
         ]
 
     def __str__(self):

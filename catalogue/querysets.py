@@ -1,6 +1,7 @@
 """Named QuerySets: each rule lives in one method that every page, feed and sitemap reuses."""
 
-from django.db import models
+from django.contrib.postgres.search import SearchQuery
+from django.db import connections, models
 from django.db.models import Exists, Min, OuterRef, Q
 
 PUBLISHED = "published"
@@ -39,6 +40,45 @@ class FactQuerySet(models.QuerySet):
             .select_related("song__artist")
             .order_by("-created_at", "-pk")
         )
+
+    def search_for_editors(self, terms):
+        """Facts, drafts included, whose text or credited reader has a word starting with
+        each word of `terms`, or whose song's title contains every word of `terms`.
+
+        Words are as PostgreSQL's text search reads them ("AC/DC" is one word; "rock-n-roll"
+        is one and also three). Queries twice before the search itself runs: for the words,
+        and for the songs whose title matches. Both come back as constants, so that the
+        planner sees how common each is.
+        """
+        from catalogue.models import Song
+
+        song_ids = list(
+            Song.objects.filter(*(Q(title__icontains=word) for word in terms.split()))
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        matches = Q(song__in=song_ids)
+        prefix_query = _prefix_tsquery(terms, using=self.db)
+        if prefix_query:
+            matches |= Q(
+                search_document=SearchQuery(prefix_query, search_type="raw", config="simple")
+            )
+        return self.filter(matches)
+
+
+# PostgreSQL parses the words as it parses the indexed text and quotes each in its output
+# ('ac/dc' & 'rock-n-roll' & 'rock' & ...); each closing quote then takes ':*', a prefix match.
+_PREFIX_TSQUERY = r"""
+SELECT regexp_replace(plainto_tsquery('simple', %s)::text, '''( |$)', ''':*\1', 'g')
+"""
+
+
+def _prefix_tsquery(terms, *, using):
+    """`terms` as tsquery text matching each word as a whole word or a word's start; empty
+    when `terms` has no words."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(_PREFIX_TSQUERY, [terms])
+        return cursor.fetchone()[0]
 
 
 class ArtistQuerySet(models.QuerySet):

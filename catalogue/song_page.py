@@ -33,7 +33,7 @@ from catalogue.models import (
     Source,
     Version,
 )
-from songfacts.json_rows import instance
+from songfacts.json_rows import columns, instance
 from songfacts.prepared import prepared_cursor
 
 # Written into the statement rather than passed as parameters, so that PostgreSQL can reuse
@@ -41,7 +41,7 @@ from songfacts.prepared import prepared_cursor
 EDITORS_PICKS = 6
 RELATED_SONGS = 6
 RELATED_CANDIDATES = 200
-_SONG_COLUMNS = ", ".join(f"s.{f.column}" for f in Song._meta.concrete_fields)
+_SONG_COLUMNS = columns(Song, "s")
 
 _STATEMENT = f"""
 SELECT
@@ -53,8 +53,10 @@ SELECT
             SELECT json_agg(src ORDER BY src.id) FROM catalogue_source src
             WHERE src.fact_id = f.id
         )) ORDER BY f.position, f.id)
-        FROM catalogue_fact f
-        WHERE f.song_id = s.id AND f.status = 'published'
+        FROM (
+            SELECT {columns(Fact, "f")} FROM catalogue_fact f
+            WHERE f.song_id = s.id AND f.status = 'published'
+        ) f
     ) AS facts,
     (SELECT json_agg(json_build_object('credit', c, 'person', p, 'role', r)
             ORDER BY r.position, r.name, c.id)

@@ -2,13 +2,24 @@
 
 For pages that load many related rows in one hand-written statement: each instance is as if
 the ORM had loaded it (every concrete field, dates and durations converted back from their
-JSON strings), with the related instances given set in their caches.
+JSON strings), with the related instances given set in their caches. Generated columns (such
+as a fact's search document) are left out of the statements and deferred on the instances.
 """
 
 from django.db import connection, models
+from django.db.models.base import DEFERRED
 
 _CONVERTED_TYPES = (models.DateField, models.DurationField)  # DateTimeField is a DateField
 _converted_fields = {}
+
+
+def columns(model, alias):
+    """The columns that `instance` reads, as `alias.column, ...` for a statement's SELECT."""
+    return ", ".join(f"{alias}.{field.column}" for field in _stored_fields(model))
+
+
+def _stored_fields(model):
+    return [field for field in model._meta.concrete_fields if not field.generated]
 
 
 def instance(model, values, **related):
@@ -23,7 +34,9 @@ def instance(model, values, **related):
         if value is not None:
             values[f.column] = f.to_python(value)
     loaded = model.from_db(
-        connection.alias, None, [values[f.column] for f in model._meta.concrete_fields]
+        connection.alias,
+        None,
+        [DEFERRED if f.generated else values[f.column] for f in model._meta.concrete_fields],
     )
     for name, value in related.items():
         setattr(loaded, name, value)

@@ -209,7 +209,10 @@ def long_tail(rng, count, total, cap):
 
 
 class Copier:
-    """Streams rows into one table with COPY, filling unlisted fields with their defaults."""
+    """Streams rows into one table with COPY, filling unlisted fields with their defaults.
+
+    PostgreSQL computes generated columns itself.
+    """
 
     def __init__(self, model, progress):
         self.model = model
@@ -217,7 +220,8 @@ class Copier:
         self.fields = [
             field
             for field in model._meta.concrete_fields
-            if not isinstance(field, models.AutoField) or field.primary_key
+            if (not isinstance(field, models.AutoField) or field.primary_key)
+            and not field.generated
         ]
         self.defaults = {
             field.attname: field.get_default()
