@@ -247,6 +247,7 @@ def urls(env):
     return {
         "floor": f"/bench/floor/{out[0]}/",
         "song": out[1],
+        "song data": "/bench/song-data/" + out[1].removeprefix("/songs/"),
         "song500": out[2],
         "artist": out[3],
         "many": lines[1].split(),
@@ -265,6 +266,13 @@ def main():
         rows.append(("floor (1 query, tiny template)", floor, floor))
         rows.append(("song page, uncached (50 comments)", wrk(base, pages["song"]), floor))
         rows.append(("song page, uncached (500 comments)", wrk(base, pages["song500"]), floor))
+        rows.append(
+            (
+                "song page's data alone (50 comments: its 2 queries, no template)",
+                wrk(base, pages["song data"]),
+                floor,
+            )
+        )
         rows.append(
             (
                 f"song pages, uncached ({MANY_SONGS:,} songs at random)",

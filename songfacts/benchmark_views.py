@@ -2,14 +2,18 @@
 
 The floor has the shape of TechEmpower's "single query" test: one indexed query and a tiny
 template, behind the site's full middleware. Every page's throughput is read against it.
-The icontains view is the naive search that real search must beat.
+The song page's data alone is what that page reads, without the template: no rendering of the
+page, however fast, could serve it faster. The icontains view is the naive search that real
+search must beat.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from catalogue import song_page
 from catalogue.models import Fact, Song
+from comments.selectors import song_comment_section
 
 
 @require_GET
@@ -18,6 +22,16 @@ def floor(request, pk):
     if song is None:
         raise Http404("No such song.")
     return render(request, "benchmark/floor.html", {"song": song})
+
+
+@require_GET
+def song_data(request, artist_slug, slug):
+    """The song page's two queries and the model instances they give, then a few bytes."""
+    page = song_page.load(artist_slug, slug, include_drafts=False)
+    if page is None:
+        raise Http404("No such song.")
+    section = song_comment_section(page.song, request=request)
+    return HttpResponse(f"{len(page.facts)} facts, {section.count} comments")
 
 
 @require_GET

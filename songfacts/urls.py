@@ -17,9 +17,4 @@ urlpatterns = [
 ]
 
 if settings.BENCHMARK_VIEWS:
-    from songfacts import benchmark_views
-
-    urlpatterns += [
-        path("bench/floor/<int:pk>/", benchmark_views.floor, name="bench-floor"),
-        path("bench/icontains/", benchmark_views.icontains_search, name="bench-icontains"),
-    ]
+    urlpatterns += [path("bench/", include("songfacts.benchmark_urls"))]
