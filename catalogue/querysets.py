@@ -4,6 +4,8 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connections, models
 from django.db.models import Exists, Min, OuterRef, Q
 
+from songfacts.admin_search import SEARCH_WORDS, search_words, unquoted
+
 PUBLISHED = "published"
 
 
@@ -43,22 +45,28 @@ class FactQuerySet(models.QuerySet):
 
     def search_for_editors(self, terms):
         """Facts, drafts included, whose text or credited reader has a word starting with
-        each word of `terms`, or whose song's title contains every word of `terms`.
+        each of the first SEARCH_WORDS different words of `terms` (songfacts.admin_search),
+        or whose song's title contains all of them; none when `terms` has no words.
 
-        Words are as PostgreSQL's text search reads them ("AC/DC" is one word; "rock-n-roll"
-        is one and also three). Queries twice before the search itself runs: for the words,
-        and for the songs whose title matches. Both come back as constants, so that the
-        planner sees how common each is.
+        A quoted phrase counts as one word for titles, as in Django's own admin search. In the
+        text, words are as PostgreSQL's text search reads them ("AC/DC" is one word;
+        "rock-n-roll" is one and also three). Queries twice before the search itself runs:
+        for the words, and for the songs whose title matches. Both come back as constants,
+        so that the planner sees how common each is.
         """
         from catalogue.models import Song
 
+        words = [unquoted(word) for word in search_words(terms)[:SEARCH_WORDS]]
+        words = [word for word in words if word]
+        if not words:
+            return self.none()
         song_ids = list(
-            Song.objects.filter(*(Q(title__icontains=word) for word in terms.split()))
+            Song.objects.filter(*(Q(title__icontains=word) for word in words))
             .order_by()
             .values_list("pk", flat=True)
         )
         matches = Q(song__in=song_ids)
-        prefix_query = _prefix_tsquery(terms, using=self.db)
+        prefix_query = _prefix_tsquery(" ".join(words), using=self.db)
         if prefix_query:
             matches |= Q(
                 search_document=SearchQuery(prefix_query, search_type="raw", config="simple")

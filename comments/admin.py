@@ -6,6 +6,7 @@ from django.template.defaultfilters import truncatechars
 
 from comments import services
 from comments.models import BlockedTerm, Comment, FactSuggestion, PendingComment
+from songfacts.admin_search import BoundedSearchMixin
 
 
 def _moderate(modeladmin, request, queryset, status, done):
@@ -51,7 +52,7 @@ def promote_to_fact(modeladmin, request, queryset):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["byline", "excerpt", "song", "status", "is_reply", "created_at"]
     list_filter = ["status", "created_at"]
     list_select_related = ["song__artist"]
@@ -92,7 +93,7 @@ class PendingCommentAdmin(CommentAdmin):
 
 
 @admin.register(BlockedTerm)
-class BlockedTermAdmin(admin.ModelAdmin):
+class BlockedTermAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["value", "kind", "action", "note", "created_at"]
     list_filter = ["kind", "action"]
     search_fields = ["value", "note"]
@@ -119,7 +120,7 @@ class SuggestionReviewForm(forms.ModelForm):
 
 
 @admin.register(FactSuggestion)
-class FactSuggestionAdmin(admin.ModelAdmin):
+class FactSuggestionAdmin(BoundedSearchMixin, admin.ModelAdmin):
     form = SuggestionReviewForm
     list_display = ["excerpt", "song", "credit", "status", "created_at"]
     list_filter = ["status", "created_at"]

@@ -70,6 +70,8 @@ def searching(client, editor, facts):
         ("ziggy", ["reader"]),
         # The song's title, in part; every word must be in it.
         ("sound vis", ["acdc", "reader"]),
+        ('"and vision"', ["acdc", "reader"]),
+        ('"vision and"', []),
         ("Heroes", ["draft", "visconti", "wall"]),
         ("AC/DC", ["acdc"]),
         ("rock-n-roll", ["acdc"]),
@@ -147,3 +149,28 @@ def test_the_change_list_and_the_song_page_leave_the_search_document_unread(
     page = song_page.load(published_song.artist.slug, "heroes", include_drafts=False)
     assert page.facts
     assert all("search_document" in fact.get_deferred_fields() for fact in page.facts)
+
+
+def test_it_searches_each_word_once(client, editor, facts):
+    client.force_login(editor)
+    response = client.get(CHANGELIST, {"q": " ".join(["Berlin"] * 2000)})
+    assert [fact.pk for fact in response.context["cl"].result_list] == [
+        facts["draft"].pk,
+        facts["wall"].pk,
+    ]
+    assert not list(response.context["messages"])
+
+
+def test_it_searches_the_first_ten_different_words_and_says_so(client, editor, facts):
+    client.force_login(editor)
+    ten = "Bowie watched two lovers meet by the Berlin Wall w"
+    assert found(client, f"{ten} nowhere") == [facts["wall"].pk]
+    response = client.get(CHANGELIST, {"q": f"{ten} nowhere"})
+    assert [str(message) for message in response.context["messages"]] == [
+        "Only the first 10 different words were searched for."
+    ]
+    assert found(client, f"{ten[:-2]} nowhere") == []
+
+
+def test_no_words_find_no_facts(facts):
+    assert not Fact.objects.search_for_editors("  \t ").exists()
