@@ -365,7 +365,7 @@ def person_detail(request, slug):
 def tag_detail(request, slug):
     """Published songs with a tag. Queries: the tag (1), the count and page (2): 3."""
     tag = get_object_or_404(Tag, slug=slug)
-    songs = Song.objects.published().filter(tags=tag).for_list_page().order_by("title", "pk")
+    songs = Song.objects.published().tagged(tag).for_list_page().order_by("title", "pk")
     page = _page(request, songs, SONGS_PER_PAGE)
     return render(
         request,

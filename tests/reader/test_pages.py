@@ -180,6 +180,8 @@ def test_the_tag_page_lists_published_songs_with_the_tag(client):
     song.tags.add("Berlin")
     draft = make_song(title="Helden", status=Status.DRAFT)
     draft.tags.add("Berlin")
+    make_song(title="Warszawa").tags.add("Poland")
+    make_song(title="Sound and Vision")
 
     response = client.get("/tags/berlin/")
 
@@ -187,6 +189,8 @@ def test_the_tag_page_lists_published_songs_with_the_tag(client):
     assert "<h1>Songs about Berlin</h1>" in html
     assert "Heroes" in html
     assert "Helden" not in html
+    assert "Warszawa" not in html
+    assert "Sound and Vision" not in html
     assert client.get("/tags/nowhere/").status_code == 404
 
 
