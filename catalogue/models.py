@@ -150,8 +150,9 @@ class Song(Timestamped):
             ),
         ]
         indexes = [
-            # Song A-Z and the decade pages list published songs by title and year.
-            models.Index(fields=["status", "title"], name="catalogue_song_status_title"),
+            # Song A-Z and the decade pages list published songs by title and year. With the
+            # id, a page's ids come from the index alone (catalogue.pagination).
+            models.Index(fields=["status", "title", "id"], name="catalogue_song_status_title_id"),
             models.Index(fields=["status", "release_year"], name="catalogue_song_status_year"),
             # The "new songs" feed and the home page.
             models.Index(fields=["status", "-published_at"], name="catalogue_song_status_pub"),

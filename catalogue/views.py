@@ -8,7 +8,7 @@ number or lies past the end is a 404.
 import itertools
 import string
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db.models import Case, Count, F, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +27,7 @@ from catalogue.models import (
     Person,
     Song,
 )
+from catalogue.pagination import IdsFirstPaginator
 from comments.selectors import song_comment_section
 
 SONGS_PER_PAGE = 50
@@ -49,7 +50,7 @@ def _page(request, object_list, per_page):
         raise Http404("A page number is a whole number.")
     if len(number.lstrip("0")) > PAGE_NUMBER_MAX_DIGITS:
         raise Http404("There is no such page.")
-    paginator = Paginator(object_list, per_page)
+    paginator = IdsFirstPaginator(object_list, per_page)
     try:
         page = paginator.page(int(number))
     except InvalidPage as error:
