@@ -33,7 +33,7 @@ from catalogue.models import (
     Source,
     Version,
 )
-from songfacts.json_rows import columns, instance
+from songfacts.json_rows import columns, instance, stored_fields
 from songfacts.prepared import prepared_cursor
 
 # Written into the statement rather than passed as parameters, so that PostgreSQL can reuse
@@ -42,6 +42,7 @@ EDITORS_PICKS = 6
 RELATED_SONGS = 6
 RELATED_CANDIDATES = 200
 _SONG_COLUMNS = columns(Song, "s")
+_SONG_FIELDS = [field.attname for field in stored_fields(Song)]
 
 _STATEMENT = f"""
 SELECT
@@ -214,8 +215,8 @@ def load(artist_slug, slug, *, include_drafts):
         row = cursor.fetchone()
     if row is None:
         return None
-    width = len(Song._meta.concrete_fields)
-    song = Song.from_db(connection.alias, None, row[:width])
+    width = len(_SONG_FIELDS)
+    song = Song.from_db(connection.alias, _SONG_FIELDS, row[:width])
     (
         artist,
         album,

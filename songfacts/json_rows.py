@@ -15,10 +15,11 @@ _converted_fields = {}
 
 def columns(model, alias):
     """The columns that `instance` reads, as `alias.column, ...` for a statement's SELECT."""
-    return ", ".join(f"{alias}.{field.column}" for field in _stored_fields(model))
+    return ", ".join(f"{alias}.{field.column}" for field in stored_fields(model))
 
 
-def _stored_fields(model):
+def stored_fields(model):
+    """The model's fields that a statement selects: every concrete one but the generated."""
     return [field for field in model._meta.concrete_fields if not field.generated]
 
 
