@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.utils.text import smart_split, unescape_string_literal
 
-# Django's search adds a condition per word on every row it reads: two thousand repeats of
-# one word kept the comment list busy for half a minute.
+# Django's search adds a condition per word on every row it reads: a thousand repeats of one
+# word kept the comment list busy for half a minute.
 SEARCH_WORDS = 10
 
 
