@@ -1,16 +1,24 @@
 """The performance benchmark: `make bench` (README.md, "Benchmarks", explains the method).
 
 Builds (once) a synthetic catalogue in its own database, starts gunicorn with the production
-settings, drives it over loopback with wrk, and prints one table: requests per second and
-p50/p99 latency per page, each page's throughput as a ratio of the floor measured in the same
-phase, search latency against a naive icontains scan, and the workers' memory.
+settings plus the benchmark's reference views (bench/settings.py), drives it over loopback with
+wrk, and prints two tables. The pages one by one: requests per second and p50/p99 latency per
+page, each page's throughput as a ratio of the floor measured in the same phase, search latency
+against a naive icontains scan, and the workers' memory. Then the readers' workload
+(bench/workload.py): song pages by popularity with the page cache on, warmed, without writes
+and with a comment a second and an editor's fact edit every ten seconds.
 
 Sizes come from the environment: BENCH_SONGS, BENCH_FACTS, BENCH_COMMENTS (100,000 /
-1,000,000 / 1,000,000 by default), BENCH_SECONDS per page (10), BENCH_CONNECTIONS (16).
+1,000,000 / 1,000,000 by default), BENCH_SECONDS per page (10), BENCH_CONNECTIONS (16),
+BENCH_WORKLOAD_SONGS (20,000), BENCH_WARM_SECONDS (40), BENCH_WORKLOAD_SECONDS per workload
+phase (twice BENCH_SECONDS). BENCH_ONLY=pages or BENCH_ONLY=workload runs one table's phases.
+BENCH_DATABASE_URL names a server (the project's embedded one by default), BENCH_DATABASE_NAME
+the database on it (songfacts_bench).
 """
 
 import contextlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -21,21 +29,33 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench import workload  # noqa: E402
+
 PYTHON = sys.executable
 SONGS = int(os.environ.get("BENCH_SONGS", 100_000))
 FACTS = int(os.environ.get("BENCH_FACTS", 1_000_000))
 COMMENTS = int(os.environ.get("BENCH_COMMENTS", 1_000_000))
 SECONDS = int(os.environ.get("BENCH_SECONDS", 10))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
-DATABASE = "songfacts_bench"
+# The benchmark's own database, beside the site's, on the embedded server or BENCH_DATABASE_URL's.
+DATABASE = os.environ.get("BENCH_DATABASE_NAME", "songfacts_bench")
 # The search mix: no match, rare words, two words, common words in a fifth of all facts.
-# Song pages for the row that spreads requests over many songs, as readers do: no worker
-# has rendered any part of most of them before.
-MANY_SONGS = 2000
 SEARCH_QUERIES = ["qwertyuiop", "zyx0042", "zyx1999", "guitar studio", "recorded", "famous"]
+# BENCH_ONLY=pages runs the pages one by one, BENCH_ONLY=workload the readers' workload alone.
+ONLY = os.environ.get("BENCH_ONLY", "")
+# The workload: song pages by popularity over this many published songs, warmed this long.
+WORKLOAD_SONGS = int(os.environ.get("BENCH_WORKLOAD_SONGS", 20_000))
+WARM_SECONDS = int(os.environ.get("BENCH_WARM_SECONDS", 40))
+WORKLOAD_SECONDS = int(os.environ.get("BENCH_WORKLOAD_SECONDS", SECONDS * 2))
+# Requests drawn in advance: a stretch of them for each wrk thread of each phase.
+WORKLOAD_SAMPLES = 400_000
+EDITOR = ("bencheditor", "bench-editor-password-not-for-production")
+ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/")
 
 
 def log(message):
@@ -63,20 +83,26 @@ def base_env():
         SECRET_KEY="benchmark-only-secret-key-not-for-production",
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
-        DJANGO_SETTINGS_MODULE="songfacts.settings",
+        # The production settings plus the reference views at /bench/ (bench/settings.py).
+        DJANGO_SETTINGS_MODULE="bench.settings",
     )
     return env
+
+
+def with_database(url, name):
+    """`url` with its database name replaced by `name`."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def bench_database_url():
     """The benchmark's own database on the given server, or on the embedded one."""
     given = os.environ.get("BENCH_DATABASE_URL")
-    if given:
-        return given
-    from songfacts import embedded_postgres
+    if not given:
+        from songfacts import embedded_postgres
 
-    url = embedded_postgres.ensure_running()
-    return url.replace(f"/{embedded_postgres.DATABASE_NAME}?", f"/{DATABASE}?")
+        given = embedded_postgres.ensure_running()
+    return with_database(given, DATABASE)
 
 
 def manage(env, *args):
@@ -87,7 +113,7 @@ def prepare_database(env):
     import psycopg
 
     url = env["DATABASE_URL"]
-    admin_url = url.replace(f"/{DATABASE}?", "/postgres?").replace(f"/{DATABASE}", "/postgres")
+    admin_url = with_database(url, "postgres")
     shape = f"{SONGS}/{FACTS}/{COMMENTS}"
     with psycopg.connect(admin_url, autocommit=True) as connection:
         exists = connection.execute(
@@ -125,17 +151,17 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(env, page_cache):
+def gunicorn(env, page_cache, **extra):
     port = free_port()
     env = {
         **env,
         "BIND": f"127.0.0.1:{port}",
-        "BENCHMARK_VIEWS": "1",
         "PAGE_CACHE_SECONDS": "600" if page_cache else "0",
         "GUNICORN_ACCESS_LOG": "/dev/null",
         # No recycling after max_requests during the run: a recycled worker would hide the
         # memory growth the table reports.
         "GUNICORN_CMD_ARGS": "--max-requests 0",
+        **extra,
     }
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py"], cwd=REPO, env=env
@@ -199,15 +225,10 @@ def wrk(base, path, seconds=SECONDS, paths=None):
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
     return {
         "rps": rps,
-        "p50": _latency_ms(result, "50%"),
-        "p99": _latency_ms(result, "99%"),
+        "p50": workload.latency_ms(result, "50%"),
+        "p99": workload.latency_ms(result, "99%"),
         "errors": int(errors.group(1)) if errors else 0,
     }
-
-
-def _latency_ms(output, percentile):
-    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
 def single_client_p95(base, path_template):
@@ -228,38 +249,28 @@ def single_client_p95(base, path_template):
     return statistics.quantiles(timings, n=20)[18]
 
 
-def urls(env):
-    """The pages to measure, found in the benchmark database."""
-    code = (
-        "import django; django.setup();"
-        "from catalogue.models import Song;"
-        "s50 = Song.objects.get(slug='showcase-50-comments');"
-        "s500 = Song.objects.get(slug='showcase-500-comments');"
-        "print(s50.pk, s50.get_absolute_url(), s500.get_absolute_url(),"
-        " s50.artist.get_absolute_url());"
-        f"many = Song.objects.published().select_related('artist').order_by('?')[:{MANY_SONGS}];"
-        "print(*[song.get_absolute_url() for song in many])"
+def find_pages(env):
+    """The pages to measure, found in the benchmark database (bench/pages.py)."""
+    output = subprocess.run(
+        [PYTHON, "-m", "bench.pages", str(WORKLOAD_SONGS)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output)
+
+
+def django_shell(env, code):
+    """Run `code` with Django set up on the benchmark database."""
+    subprocess.run(
+        [PYTHON, "-c", f"import django; django.setup(); {code}"], cwd=REPO, env=env, check=True
     )
-    lines = subprocess.run(
-        [PYTHON, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
-    ).stdout.splitlines()
-    out = lines[0].split()
-    return {
-        "floor": f"/bench/floor/{out[0]}/",
-        "song": out[1],
-        "song data": "/bench/song-data/" + out[1].removeprefix("/songs/"),
-        "song500": out[2],
-        "artist": out[3],
-        "many": lines[1].split(),
-    }
 
 
-def main():
-    ensure_wrk()
-    env = base_env()
-    env["DATABASE_URL"] = bench_database_url()
-    prepare_database(env)
-    pages = urls(env)
+def page_phases(env, pages):
+    """The pages one by one: page cache off, then on; search; the workers' memory."""
     rows = []
     with gunicorn(env, page_cache=False) as (base, master):
         floor = wrk(base, pages["floor"])
@@ -268,14 +279,14 @@ def main():
         rows.append(("song page, uncached (500 comments)", wrk(base, pages["song500"]), floor))
         rows.append(
             (
-                "song page's data alone (50 comments: its 2 queries, no template)",
+                "song page's data alone (50 comments: its queries, no template)",
                 wrk(base, pages["song data"]),
                 floor,
             )
         )
         rows.append(
             (
-                f"song pages, uncached ({MANY_SONGS:,} songs at random)",
+                f"song pages, uncached ({len(pages['many']):,} songs at random)",
                 wrk(base, pages["many"][0], paths=pages["many"]),
                 floor,
             )
@@ -296,7 +307,84 @@ def main():
         middle = {pid: rss_mb(pid) for pid in workers}
         wrk(base, pages["song500"], seconds=SECONDS * 3)
         end = {pid: rss_mb(pid) for pid in workers if Path(f"/proc/{pid}").exists()}
-    print_table(rows, search_p95, naive_p95, middle, end)
+    return rows, search_p95, naive_p95, middle, end
+
+
+def ensure_editor(env):
+    """The editor whose changes the workload makes (created once per database)."""
+    username, password = EDITOR
+    django_shell(
+        env,
+        "from django.contrib.auth.models import User; "
+        "from django.core.management import call_command; "
+        f"User.objects.filter(username={username!r}).exists() or call_command("
+        f"'create_editor', {username!r}, email='bench-editor@example.com', "
+        f"password={password!r})",
+    )
+
+
+def remove_bench_comments(env):
+    """What the comment writer posted, so that every run reads the catalogue as generated."""
+    name, place = workload.COMMENT_AUTHOR
+    django_shell(
+        env,
+        "from comments.models import Comment; "
+        f"Comment.objects.filter(author_name={name!r}, author_place={place!r}).delete()",
+    )
+
+
+def workload_phases(env, pages):
+    """Readers by popularity on one gunicorn with the page cache on, warmed: the floor, the
+    readers alone, then the readers with a comment a second and a fact edit every 10 s."""
+    songs = pages["workload"]
+    if len(songs) < WORKLOAD_SONGS:
+        log(f"Only {len(songs):,} published songs: the workload spreads over all of them.")
+    remove_bench_comments(env)
+    ensure_editor(env)
+    paths_file = workload.write_paths(songs, WORKLOAD_SAMPLES)
+    results = {}
+    try:
+        # Each comment comes from its own X-Forwarded-For address, which the site believes
+        # from one proxy (songfacts/proxy.py): the rate limit would refuse most posts else.
+        with gunicorn(env, page_cache=True, TRUSTED_PROXY_COUNT="1") as (base, _):
+            status, _ = get(base, songs[0])
+            if status != 200:
+                sys.exit(f"{songs[0]} answered {status}; the benchmark needs 200s")
+            log(f"Warming with the workload for {WARM_SECONDS} s...")
+            workload.run_wrk(base, paths_file, 0, WARM_SECONDS, CONNECTIONS)
+            results["floor"] = wrk(base, pages["floor"])
+            results["readers"] = workload.run_wrk(
+                base, paths_file, 1, WORKLOAD_SECONDS, CONNECTIONS
+            )
+            editor = workload.FactEditor(
+                base, pages["edited facts"], *EDITOR, admin_path=ADMIN_PATH
+            )
+            editor.log_in()
+            poster = workload.CommentPoster(base, songs)
+            with workload.writing(poster, editor):
+                results["writes"] = workload.run_wrk(
+                    base, paths_file, 2, WORKLOAD_SECONDS, CONNECTIONS
+                )
+            results["poster"] = poster.summary("comments posted (1 a second)")
+            results["editor"] = editor.summary("fact edits in the admin (1 every 10 s)")
+    finally:
+        os.unlink(paths_file)
+        remove_bench_comments(env)
+    return results
+
+
+def main():
+    if ONLY not in ("", "pages", "workload"):
+        sys.exit(f"BENCH_ONLY={ONLY!r}: 'pages' or 'workload', or leave it out for both.")
+    ensure_wrk()
+    env = base_env()
+    env["DATABASE_URL"] = bench_database_url()
+    prepare_database(env)
+    pages = find_pages(env)
+    if ONLY in ("", "pages"):
+        print_table(*page_phases(env, pages))
+    if ONLY in ("", "workload"):
+        print_workload_table(pages, workload_phases(env, pages))
 
 
 def print_table(rows, search_p95, naive_p95, middle, end):
@@ -329,6 +417,32 @@ def print_table(rows, search_p95, naive_p95, middle, end):
         )
 
 
+def print_workload_table(pages, results):
+    backend = "Redis" if os.environ.get("CACHE_URL", "").startswith("redis") else "database"
+    print(
+        f"\nReaders' workload: song pages by popularity (Zipf, exponent "
+        f"{workload.ZIPF_EXPONENT:g}) over {len(pages['workload']):,} of "
+        f"{pages['published songs']:,} published songs; page cache on ({backend} cache), "
+        f"warmed {WARM_SECONDS} s; wrk, {CONNECTIONS} connections, {WORKLOAD_SECONDS} s per "
+        f"phase, {os.cpu_count()} cores\n"
+    )
+    print("| phase | req/s | p50 ms | p99 ms | page-cache hits | vs floor | non-2xx |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    floor = results["floor"]
+    rows = [
+        ("floor (1 query, tiny template)", floor),
+        ("readers, no writes", results["readers"]),
+        ("readers + 1 comment/s + 1 fact edit/10 s", results["writes"]),
+    ]
+    for name, result in rows:
+        responses = result.get("responses")
+        hits = f"{result['hits'] / responses:.1%}" if responses else "never cached"
+        print(
+            f"| {name} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} | "
+            f"{hits} | {result['rps'] / floor['rps']:.0%} | {result['errors']} |"
+        )
+    print(f"\n{results['poster']}\n{results['editor']}", flush=True)
+
+
 if __name__ == "__main__":
-    sys.path.insert(0, str(REPO))
     main()

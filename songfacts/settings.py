@@ -257,9 +257,6 @@ STORAGES = {
     },
 }
 
-# The benchmark's floor and naive-search views; never on in production.
-BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
-
 SITE_NAME = "Songfacts"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

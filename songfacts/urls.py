@@ -15,6 +15,3 @@ urlpatterns = [
     # The reader pages, the feeds and sitemap.xml; last, since it includes the home page.
     path("", include("catalogue.urls")),
 ]
-
-if settings.BENCHMARK_VIEWS:
-    urlpatterns += [path("bench/", include("songfacts.benchmark_urls"))]

@@ -1,4 +1,4 @@
-"""Views that exist only under the benchmark's settings (BENCHMARK_VIEWS=1).
+"""The benchmark's reference views, at /bench/ under bench.settings only.
 
 The floor has the shape of TechEmpower's "single query" test: one indexed query and a tiny
 template, behind the site's full middleware. Every page's throughput is read against it.
@@ -8,12 +8,23 @@ search must beat.
 """
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.template import engines
 from django.views.decorators.http import require_GET
 
 from catalogue import song_page
 from catalogue.models import Fact, Song
 from comments.selectors import song_comment_section
+
+_django = engines["django"]
+FLOOR = _django.from_string(
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{{ song.title }}'
+    "</title></head>\n<body><h1>{{ song.title }}</h1><p>{{ song.release_year }}</p></body></html>"
+)
+ICONTAINS = _django.from_string(
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{{ query }}</title>'
+    "</head>\n<body><ul>{% for fact in facts %}<li>{{ fact.song.title }}: "
+    "{{ fact.body|truncatewords:20 }}</li>{% endfor %}</ul></body></html>"
+)
 
 
 @require_GET
@@ -21,12 +32,12 @@ def floor(request, pk):
     song = Song.objects.filter(pk=pk).values("title", "release_year").first()
     if song is None:
         raise Http404("No such song.")
-    return render(request, "benchmark/floor.html", {"song": song})
+    return HttpResponse(FLOOR.render({"song": song}, request))
 
 
 @require_GET
 def song_data(request, artist_slug, slug):
-    """The song page's two queries and the model instances they give, then a few bytes."""
+    """What the song page reads (see catalogue.views.song_detail), then a few bytes."""
     page = song_page.load(artist_slug, slug, include_drafts=False)
     if page is None:
         raise Http404("No such song.")
@@ -42,4 +53,4 @@ def icontains_search(request):
         .select_related("song")
         .order_by()[:20]
     )
-    return render(request, "benchmark/icontains.html", {"query": query, "facts": facts})
+    return HttpResponse(ICONTAINS.render({"query": query, "facts": facts}, request))

@@ -1,0 +1,1 @@
+"""The performance benchmark (`make bench`) and the reference views only it serves."""

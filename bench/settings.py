@@ -1,0 +1,11 @@
+"""The site's production settings plus the benchmark's reference views: `make bench` only.
+
+gunicorn runs with DJANGO_SETTINGS_MODULE=bench.settings; nothing in the product imports this.
+"""
+
+from songfacts.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+# The floor must cost its one query and template in every phase of `make bench`: the page
+# cache neither looks its views up nor stores them.
+PAGE_CACHE_UNCACHED_PREFIXES = ("/bench/",)
