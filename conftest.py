@@ -33,7 +33,6 @@ def page_cache_off_unless_asked(request, settings):
     else:
         # What the last test's rolled-back transaction left in this worker's memory.
         page_cache.forget_local_pages()
-        listener.forget()
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ from django.urls import path
 
 from catalogue import feeds, views
 from catalogue.sitemaps import SITEMAPS
+from songfacts.cache_keys import shown_as
 
 app_name = "catalogue"
 
@@ -32,13 +33,13 @@ urlpatterns = [
     path("feeds/facts/", feeds.NewFactsFeed(), name="new-facts-feed"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        shown_as("sitemaps")(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "catalogue:sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        shown_as("sitemaps")(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

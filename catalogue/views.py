@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from catalogue import home_page, song_page
+from catalogue.cache_keys import song_page_keys
 from catalogue.markup import video_embed
 from catalogue.models import (
     Album,
@@ -29,6 +30,7 @@ from catalogue.models import (
 )
 from catalogue.pagination import IdsFirstPaginator
 from comments.selectors import song_comment_section
+from songfacts import cache_keys
 
 SONGS_PER_PAGE = 50
 ARTISTS_PER_PAGE = 60
@@ -130,6 +132,7 @@ def song_detail(request, artist_slug, slug):
         return _song_moved(Song.objects.visible_to(request.user), artist_slug, slug)
 
     song = page.song
+    cache_keys.add(*song_page_keys(song))
     context = {
         "song": song,
         "facts": page.facts,
@@ -208,6 +211,7 @@ def _song_json_ld(song, context, request):
 @require_safe
 def song_list(request):
     """Songs A–Z, optionally by initial. Queries: the count and the page (2)."""
+    cache_keys.add("songs-az")
     letter = _initial(request)
     songs = _filter_initial(Song.objects.published(), "title", letter)
     page = _page(request, songs.for_list_page().order_by("title", "pk"), SONGS_PER_PAGE)
@@ -276,6 +280,7 @@ def artist_detail(request, slug):
 @require_safe
 def artist_list(request):
     """Artists with published songs, A–Z. Queries: the count and the page (2)."""
+    cache_keys.add("artists-az")
     letter = _initial(request)
     artists = _filter_initial(Artist.objects.with_published_songs(), "sort_name", letter)
     page = _page(request, artists.order_by("sort_name", "pk"), ARTISTS_PER_PAGE)
@@ -391,6 +396,7 @@ def chart_detail(request, slug):
 @require_safe
 def decade_list(request):
     """Decades with their number of published songs. One query."""
+    cache_keys.add("songs-az")
     decades = list(
         Song.objects.published()
         .filter(release_year__isnull=False)
@@ -413,6 +419,7 @@ def decade_detail(request, decade):
     """
     if decade % 10:
         raise Http404("A decade starts with a year ending in 0.")
+    cache_keys.add("songs-az")
     songs = Song.objects.published().filter(release_year__range=(decade, decade + 9))
     years = list(songs.values("release_year").annotate(songs=Count("pk")).order_by("release_year"))
     page = _page(
@@ -433,6 +440,7 @@ def decade_detail(request, decade):
 @require_safe
 def year_detail(request, year):
     """A year's songs. Queries: the count and page (2)."""
+    cache_keys.add("songs-az")
     songs = Song.objects.published().filter(release_year=year)
     page = _page(request, songs.for_list_page().order_by("title", "pk"), SONGS_PER_PAGE)
     return render(
@@ -456,6 +464,7 @@ def home(request):
 
     Queries: 1 (see catalogue.home_page).
     """
+    cache_keys.add("home")
     page = home_page.load(timezone.localdate())
     context = {
         "latest_facts": page.latest_facts,

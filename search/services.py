@@ -16,7 +16,6 @@ from django.utils.html import strip_tags
 from catalogue.models import Album, Artist, Credit, Fact, Person, Song, Status
 from search.models import SearchDocument
 from search.normalize import clean, words
-from songfacts.page_cache import content_changed
 from songfacts.prepared import prepared_cursor
 
 Kind = SearchDocument.Kind
@@ -168,10 +167,6 @@ def _write(kind, ids, documents):
             cursor.executemany(_UPSERT.format(vector=SearchDocument.vector_field(kind)), rows)
     kept = {row["object_id"] for row in rows}
     SearchDocument.objects.filter(kind=kind, object_id__in=ids - kept).delete()
-    if ids:
-        # The page cache moved on when the catalogue change committed, which may have been
-        # before this refresh: a search page rendered in between must not stay cached.
-        content_changed()
     if kind != Kind.FACT and ids:
         names_changed()
 

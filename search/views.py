@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from search import query, spelling
@@ -15,6 +16,8 @@ Kind = SearchDocument.Kind
 # Matches shown per kind on the first page, which shows every kind.
 OVERVIEW_PER_KIND = 5
 PER_PAGE = 20
+# Results follow the catalogue within this long, rather than by the keys of what they show.
+RESULTS_SECONDS = 60
 # "Did you mean" is offered when a query finds fewer results than this.
 FEW_RESULTS = 3
 SUGGESTIONS = 8
@@ -22,6 +25,7 @@ SUGGEST_SECONDS = 60
 
 
 @require_GET
+@cache_control(public=True, max_age=RESULTS_SECONDS)
 def search(request):
     """The results page: every kind's best matches, or one kind's matches page by page."""
     terms = query.parse(request.GET.get("q", ""))
@@ -75,6 +79,7 @@ def _marked(snippet):
 
 
 @require_GET
+@cache_control(public=True, max_age=SUGGEST_SECONDS)
 def suggest(request):
     """As-you-type suggestions: titles and names that start like the query. JSON."""
     terms = query.parse(request.GET.get("q", ""))

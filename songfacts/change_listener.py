@@ -1,17 +1,17 @@
-"""How a worker hears of content changes without asking: PostgreSQL's LISTEN/NOTIFY.
+"""How every worker hears of each purge: PostgreSQL's LISTEN/NOTIFY.
 
-The page cache's content generation lives in the shared cache, and a cache hit used to read it
-there on every request: a round trip that cost more than the rest of the hit. Instead, each
-worker listens on CHANNEL over a connection of its own, and `songfacts.page_cache` notifies
-CHANNEL after every change. A worker remembers the generation it last read and forgets it the
-moment a notice arrives (or the change was its own), so its next request reads the generation
-again. Notices wait in the listening connection's socket; looking for them costs no round trip.
+A purge (songfacts.page_cache.purge) gives its keys new versions in the shared cache and then
+notifies CHANNEL with the keys. Each worker listens on a connection of its own and drops its
+copies of the pages under those keys as their notice arrives, so it can serve the rest of
+its copies without asking the shared cache anything. Notices wait in the listening
+connection's socket; looking for them costs no round trip.
 
-A notice reaches the other workers within microseconds of the commit (measured here: a median
-of 12 us after the committing statement returned, 41 us at p99, 4 ms at worst in 2,000 tries),
-while the editor's own response is still on its way; tests/test_gunicorn.py checks that every
-worker shows a change. Should the listening connection fail without closing, a worker trusts
-what it knows for no longer than TRUST_SECONDS.
+A notice reaches the other workers within microseconds of the commit, while the writer's own
+response is still on its way (tests/test_gunicorn.py checks that every worker shows a change
+at once). A listening connection could fail without closing: once every PROBE_SECONDS a
+worker asks it a question, and every notice sent before arrives before the answer. A worker
+that loses its connection, or that may not listen (settings.PAGE_CACHE_LISTEN, off behind a
+transaction-pooling proxy, which drops notices), forgets its copies and checks versions.
 """
 
 import logging
@@ -23,98 +23,106 @@ from django.conf import settings
 from django.db import connection
 from psycopg.pq import ConnStatus
 
-CHANNEL = "songfacts_content_changed"
-TRUST_SECONDS = 1.0
-# After a failed attempt to listen, a worker reads the generation on every request and tries
-# to listen again after this long.
+CHANNEL = "songfacts_purge"
+# PostgreSQL takes notices of up to 8,000 bytes.
+PAYLOAD_BYTES = 7_000
+PROBE_SECONDS = 1.0
+# After a failed attempt to listen, a worker checks versions and tries again after this long.
 RETRY_SECONDS = 10.0
 
 logger = logging.getLogger(__name__)
 
 
-def announce_change():
-    """Tell every listening worker that content changed (on Django's connection)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"NOTIFY {CHANNEL}")
+def _payloads(keys):
+    payload = []
+    size = 0
+    for key in sorted(keys):
+        if payload and size + len(key) + 1 > PAYLOAD_BYTES:
+            yield " ".join(payload)
+            payload, size = [], 0
+        payload.append(key)
+        size += len(key) + 1
+    if payload:
+        yield " ".join(payload)
 
 
-class GenerationListener:
-    """One worker's listening connection and the generation it last read."""
+class PurgeListener:
+    """One worker's listening connection and the number of purges it has heard."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.connection = None
         self.lost = False
-        self.known = None
-        self.read_at = 0.0
+        self.heard = 0
+        self.probed_at = 0.0
         self.retry_at = 0.0
-        # Counts what can make a generation read earlier stale: notices, own changes, a lost
-        # connection. A read is remembered only if none came between (see `remember`).
-        self.changes = 0
+        # Set by songfacts.page_cache: drop the copies under these keys; drop every copy.
+        self.on_purge = lambda keys: None
+        self.on_lost = lambda: None
 
-    def generation(self):
-        """The current generation, if this worker knows it without a round trip, else None."""
+    def announce(self, keys):
+        """Tell every listening worker that pages under `keys` changed (on Django's
+        connection, so that a test's transaction keeps it to itself)."""
+        with connection.cursor() as cursor:
+            for payload in _payloads(keys):
+                cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
+
+    def poll(self):
+        """Hear the notices that have arrived. Returns how many purges this worker has heard
+        while listening (two equal answers mean none came between), or None when it does not
+        listen and must check the shared cache."""
         with self.lock:
-            if self.known is None or self.connection is None:
-                return None
-            if time.monotonic() - self.read_at > TRUST_SECONDS:
+            if not self._listening():
                 return None
             try:
+                now = time.monotonic()
+                if now - self.probed_at > PROBE_SECONDS:
+                    self.connection.execute("SELECT 1")
+                    self.probed_at = now
                 pgconn = self.connection.pgconn
                 pgconn.consume_input()
-                heard = False
-                while pgconn.notifies() is not None:
-                    heard = True
+                while (notice := pgconn.notifies()) is not None:
+                    self._heard_keys(notice.extra.decode())
                 if self.lost or pgconn.status != ConnStatus.OK:
                     raise psycopg.OperationalError("the listening connection closed")
-                if not heard:
-                    return self.known
+                return self.heard
             except psycopg.Error:
                 logger.warning("The page cache's listening connection failed; reconnecting.")
                 self._close()
-            self._forget()
-            return None
-
-    def listen(self):
-        """Make sure this worker listens; call it before reading the generation, so that no
-        change made after the read goes unheard. Returns the ticket for `remember`."""
-        with self.lock:
-            if self.connection is not None and not self.connection.closed:
-                return self.changes
-            self._close()
-            if not settings.PAGE_CACHE_LISTEN or time.monotonic() < self.retry_at:
-                return self.changes
-            try:
-                self.connection = psycopg.connect(
-                    **connection.get_connection_params(), autocommit=True
-                )
-                self.connection.add_notice_handler(self._on_notice)
-                self.connection.execute(f"LISTEN {CHANNEL}")
-            except psycopg.Error:
-                logger.exception("The page cache cannot listen for changes; it will ask.")
-                self._close()
-                self.retry_at = time.monotonic() + RETRY_SECONDS
-            return self.changes
-
-    def remember(self, generation, ticket):
-        """`generation` was read from the shared cache after `listen` gave `ticket`."""
-        with self.lock:
-            if self.connection is not None and ticket == self.changes:
-                self.known = generation
-                self.read_at = time.monotonic()
-
-    def forget(self):
-        """Content changed: read the generation again on the next request."""
-        with self.lock:
-            self._forget()
+                return None
 
     def close(self):
         with self.lock:
             self._close()
 
-    def _forget(self):
-        self.known = None
-        self.changes += 1
+    def _listening(self):
+        if self.connection is not None and not self.connection.closed:
+            return True
+        self._close()
+        if not settings.PAGE_CACHE_LISTEN or time.monotonic() < self.retry_at:
+            return False
+        try:
+            self.connection = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+            self.connection.add_notice_handler(self._on_notice)
+            # Notices that arrive while the probe runs come here rather than to `poll`.
+            self.connection.add_notify_handler(self._heard)
+            self.connection.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error:
+            logger.exception("The page cache cannot listen for purges; it will check versions.")
+            self._close()
+            self.retry_at = time.monotonic() + RETRY_SECONDS
+            return False
+        self.probed_at = time.monotonic()
+        # Purges made while this worker was not listening went unheard.
+        self.on_lost()
+        return True
+
+    def _heard(self, notice):
+        self._heard_keys(notice.payload)
+
+    def _heard_keys(self, payload):
+        self.heard += 1
+        self.on_purge(payload.split())
 
     def _on_notice(self, diagnostic):
         # The server says why it ends an idle connection (a restart, a terminated backend) in
@@ -127,7 +135,6 @@ class GenerationListener:
             self.connection.close()
         self.connection = None
         self.lost = False
-        self._forget()
 
 
-listener = GenerationListener()
+listener = PurgeListener()

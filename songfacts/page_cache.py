@@ -1,122 +1,171 @@
-"""Whole-page caching for anonymous readers, invalidated the moment content changes.
+"""Whole pages for anonymous readers, kept until something they show changes.
 
-Every page stored carries the content generation it was rendered under. Any save or delete
-of catalogue or comment data sets a new generation once its transaction commits, so a page
-rendered before the change is never served after it. One cache round trip fetches both the
-current generation and the page; a worker that has served the page lately keeps its own
-copy. A worker that knows the current generation (songfacts.change_listener: it hears of every
-change) serves that copy with no round trip at all; otherwise it asks the shared cache for the
-generation alone (a few bytes instead of the whole page to fetch and unpickle).
+Each stored page carries the keys of what it showed (songfacts.cache_keys) and, for each key,
+the version it had when the page was stored. A purge gives each of its keys a new version in
+the shared cache: a page is served only while every one of its keys still has the version it
+was stored with, so a change costs exactly the pages that showed it. A key whose version is
+missing (never stored, or evicted) counts as changed.
 
-Pages with forms hold a CSRF token that must be the reader's own: the stored copy keeps a
-placeholder, filled per request with a token for the reader's CSRF cookie.
+A render that began before a purge may have read the data from before the change: a page is
+not stored when any of its keys was purged after its render began (with PURGE_CLOCK_SKEW for
+hosts whose clocks differ a little).
+
+Each worker also keeps its own copies of the pages it served last, served without asking
+the shared cache while it hears every purge by PostgreSQL's LISTEN/NOTIFY
+(songfacts.change_listener). A worker that does not listen checks the versions of a copy's keys
+in the shared cache, one round trip, before serving it.
+
+Pages with forms hold a CSRF token that must be the reader's own, and a token against double
+submits: the stored copy keeps placeholders, filled per request with a token for the reader's
+CSRF cookie and a new submission token. The ETag is a digest of the stored copy, the same for
+the same content. Pages that set a
+lifetime of their own (`Cache-Control: max-age`, such as search results) are stored for that
+long without keys.
 """
 
 import hashlib
 import re
 import threading
-import uuid
+import time
+import zlib
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_max_age, patch_cache_control
+from django.utils.http import http_date
 
-from songfacts.change_listener import announce_change, listener
+from comments.forms import new_submission_token
+from songfacts import cache_keys
+from songfacts.change_listener import listener
 
-GENERATION_KEY = "page-cache:generation"
+PAGE_PREFIX = "page-cache:page:"
+# After PAGE_PREFIX in key order, so that the database cache's cull (which deletes the first
+# keys in order) drops pages before the versions that guard them.
+VERSION_PREFIX = "page-cache:version:"
+# A version for keys first seen when a page is stored; any value other than a purge's will do.
+FIRST_VERSION = 1
 CSRF_PLACEHOLDER = b"__csrf_token__"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-# Pages each worker keeps its own copy of, the most recently served; at tens of kilobytes a
-# page, a few megabytes.
-LOCAL_PAGES = 64
-# Caching app labels whose rows appear on reader pages.
-CONTENT_APPS = {"catalogue", "comments", "taggit"}
-# Never cached: the admin, the health check, and the benchmark's views (BENCHMARK_VIEWS=1),
-# whose floor must cost its one query and template in every phase of `make bench`.
-UNCACHED_PREFIXES = ("/healthz", "/bench/")
+# The comment and suggestion forms' token against double submits (comments.forms), which
+# each page view gets anew, as if rendered for it.
+SUBMISSION_PLACEHOLDER = b"__submission_token__"
+SUBMISSION_FIELD = re.compile(rb'(name="(?:[\w-]+-)?submission_token" value=")[^"]*(")')
 # Cookies that mean the page is personal: a login or a pending flash message.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+# How far apart the clocks of the hosts that render and purge may be.
+PURGE_CLOCK_SKEW_NS = 100_000_000
 
 
-def content_changed():
-    """Start a new content generation once the current transaction commits."""
-    transaction.on_commit(_new_generation)
+@dataclass
+class StoredPage:
+    content: bytes
+    content_type: str
+    keys: tuple[str, ...]
+    versions: tuple[int, ...]
+    etag: str
+    stored_at: float
+    # A page with a lifetime of its own, and no keys: when it stops being served.
+    expires_at: float | None = None
+
+    @property
+    def has_form(self):
+        return CSRF_PLACEHOLDER in self.content
+
+    def fresh(self, now):
+        return self.expires_at is None or now < self.expires_at
 
 
-def _new_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    listener.forget()
-    announce_change()
+def purge(keys):
+    """The purge target of settings.CACHE_PURGE_TARGETS: new versions for `keys` in the
+    shared cache, and a notice to every worker's copies."""
+    version = time.time_ns()
+    cache.set_many({VERSION_PREFIX + key: version for key in keys}, None)
+    _recent.discard(keys)
+    listener.announce(keys)
 
 
-def on_content_saved(sender, instance=None, created=False, **kwargs):
-    if sender._meta.app_label not in CONTENT_APPS:
-        return
-    # A new comment that waits for moderation changes no page.
-    if created and sender._meta.label == "comments.Comment" and instance.status != "published":
-        return
-    content_changed()
-
-
-def on_content_deleted(sender, **kwargs):
-    if sender._meta.app_label in CONTENT_APPS:
-        content_changed()
-
-
-def on_m2m_changed(sender, action, **kwargs):
-    if action.startswith("post_") and sender._meta.app_label in CONTENT_APPS:
-        content_changed()
+def _page_key(request):
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return PAGE_PREFIX + digest
 
 
 def _is_cacheable_request(request):
     return (
         request.method == "GET"
-        and not request.path.startswith((f"/{settings.ADMIN_PATH}", *UNCACHED_PREFIXES))
+        and not request.path.startswith(
+            (f"/{settings.ADMIN_PATH}", *settings.PAGE_CACHE_UNCACHED_PREFIXES)
+        )
         and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
     )
 
 
-def _page_key(request):
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page-cache:page:{digest}"
+def _current_versions(keys):
+    found = cache.get_many([VERSION_PREFIX + key for key in keys])
+    return tuple(found.get(VERSION_PREFIX + key) for key in keys)
 
 
-def _etag(generation, key):
-    return f'"{hashlib.sha256(f"{generation}{key}".encode()).hexdigest()[:32]}"'
+def _is_current(page):
+    return not page.keys or _current_versions(page.keys) == page.versions
 
 
 class _RecentPages:
-    """This worker's copies of the pages it served last, by cache key."""
+    """This worker's copies of the pages it served last, by cache key, within a byte budget;
+    an index from each key to the pages under it lets a purge drop exactly those."""
 
-    def __init__(self, size):
-        self.size = size
+    def __init__(self, budget):
+        self.budget = budget
+        self.size = 0
         self.pages = OrderedDict()
+        self.under = {}
         self.lock = threading.Lock()
 
-    def get(self, key):
+    def get(self, page_key):
         with self.lock:
-            stored = self.pages.get(key)
-            if stored is not None:
-                self.pages.move_to_end(key)
-            return stored
+            page = self.pages.get(page_key)
+            if page is not None:
+                self.pages.move_to_end(page_key)
+            return page
+
+    def put(self, page_key, page):
+        with self.lock:
+            self._drop(page_key)
+            self.pages[page_key] = page
+            self.size += len(page.content)
+            for key in page.keys:
+                self.under.setdefault(key, set()).add(page_key)
+            while self.size > self.budget and self.pages:
+                self._drop(next(iter(self.pages)))
+
+    def discard(self, keys):
+        with self.lock:
+            for key in keys:
+                for page_key in self.under.pop(key, ()):
+                    self._drop(page_key)
 
     def clear(self):
         with self.lock:
             self.pages.clear()
+            self.under.clear()
+            self.size = 0
 
-    def put(self, key, stored):
-        with self.lock:
-            self.pages[key] = stored
-            self.pages.move_to_end(key)
-            if len(self.pages) > self.size:
-                self.pages.popitem(last=False)
+    def _drop(self, page_key):
+        page = self.pages.pop(page_key, None)
+        if page is None:
+            return
+        self.size -= len(page.content)
+        for key in page.keys:
+            pages = self.under.get(key)
+            if pages is not None:
+                pages.discard(page_key)
+                if not pages:
+                    del self.under[key]
 
 
-_recent = _RecentPages(LOCAL_PAGES)
+_recent = _RecentPages(settings.PAGE_CACHE_LOCAL_BYTES)
 
 
 def forget_local_pages():
@@ -124,8 +173,13 @@ def forget_local_pages():
     _recent.clear()
 
 
+listener.on_purge = _recent.discard
+listener.on_lost = forget_local_pages
+
+
 class AnonymousPageCacheMiddleware:
-    """Serve anonymous GETs from the cache; store what they render.
+    """Serve anonymous GETs from the cache; store what they render, under the keys of what
+    they showed, and say those keys in `Surrogate-Key` for an HTTP cache in front.
 
     Sits after CsrfViewMiddleware (so a served page can carry a fresh CSRF token) and before
     the authentication and messages middleware, which a cache hit never needs.
@@ -135,59 +189,132 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        timeout = settings.PAGE_CACHE_SECONDS
-        if not timeout or not _is_cacheable_request(request):
+        if not settings.PAGE_CACHE_SECONDS or not _is_cacheable_request(request):
             return self.get_response(request)
-        key = _page_key(request)
-        local = _recent.get(key)
-        if local is not None and listener.generation() == local["generation"]:
-            return self._serve(request, local, key)
-        ticket = listener.listen()
-        if local is not None:
-            generation = cache.get(GENERATION_KEY)
-            if generation == local["generation"]:
-                listener.remember(generation, ticket)
-                return self._serve(request, local, key)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = uuid.uuid4().hex
-            cache.add(GENERATION_KEY, generation, None)
-        listener.remember(generation, ticket)
-        stored = found.get(key)
-        if stored and stored["generation"] == generation:
-            _recent.put(key, stored)
-            return self._serve(request, stored, key)
-        response = self.get_response(request)
-        if self._is_storable(response):
-            stored = {
-                "generation": generation,
-                "content": CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content),
-                "content_type": response["Content-Type"],
-            }
-            cache.set(key, stored, timeout)
-            _recent.put(key, stored)
-            response["ETag"] = _etag(generation, key)
-            patch_cache_control(response, no_cache=True)
-        return response
-
-    def _serve(self, request, stored, key):
-        content = stored["content"]
-        if CSRF_PLACEHOLDER in content:
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(content, content_type=stored["content_type"])
-        response["ETag"] = _etag(stored["generation"], key)
-        response["X-Page-Cache"] = "hit"
-        patch_cache_control(response, no_cache=True)
+        page_key = _page_key(request)
+        now = time.time()
+        # Before anything shared is read: a purge heard after this may concern what is read.
+        heard = listener.poll()
+        local = _recent.get(page_key)
+        if local is not None and local.fresh(now) and (heard is not None or _is_current(local)):
+            return self._serve(request, local)
+        shared = cache.get(page_key)
+        if shared is not None:
+            page = _unpacked(shared)
+            if page.fresh(now) and _is_current(page):
+                self._keep(page_key, page, heard)
+                return self._serve(request, page)
+        started_ns = time.time_ns()
+        with cache_keys.collecting() as keys:
+            response = self.get_response(request)
+        if not _is_storable(response):
+            return response
+        content = _with_placeholders(response.content)
+        lifetime = get_max_age(response)
+        page = StoredPage(
+            content=content,
+            content_type=response["Content-Type"],
+            keys=() if lifetime else tuple(sorted(keys)),
+            versions=(),
+            etag=_etag(content),
+            stored_at=now,
+            expires_at=now + lifetime if lifetime else None,
+        )
+        if _store(page_key, page, started_ns):
+            self._keep(page_key, page, heard)
+        _describe(response, page)
+        response["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod
-    def _is_storable(response):
-        if response.status_code != 200 or response.streaming or response.has_header("ETag"):
-            return False
-        if response.get("Cache-Control", "") and (
-            "private" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
-        ):
-            return False
-        # A page that sets cookies of its own (other than the CSRF one) is personal.
-        return all(name == settings.CSRF_COOKIE_NAME for name in response.cookies)
+    def _keep(page_key, page, heard):
+        # A worker that does not listen checks its copies' versions before serving them; one
+        # that listens keeps a copy only if no purge was heard since the page was checked.
+        if heard is None or listener.poll() == heard:
+            _recent.put(page_key, page)
+
+    @staticmethod
+    def _serve(request, page):
+        content = page.content
+        if page.has_form:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+            content = re.sub(SUBMISSION_PLACEHOLDER, _new_submission_token, content)
+        response = HttpResponse(content, content_type=page.content_type)
+        _describe(response, page)
+        response["X-Page-Cache"] = "hit"
+        return response
+
+
+def _store(page_key, page, started_ns):
+    """Store `page` with its keys' current versions; False when one of them was purged
+    after the render began, which may have read the data from before the change."""
+    if page.expires_at is not None:
+        cache.set(page_key, _packed(page), int(page.expires_at - page.stored_at))
+        return True
+    versions = _current_versions(page.keys)
+    if any(v is not None and v > started_ns - PURGE_CLOCK_SKEW_NS for v in versions):
+        return False
+    missing = [key for key, version in zip(page.keys, versions, strict=True) if version is None]
+    if missing:
+        for key in missing:
+            cache.add(VERSION_PREFIX + key, FIRST_VERSION, None)
+        versions = _current_versions(page.keys)
+    page.versions = versions
+    cache.set(page_key, _packed(page), settings.PAGE_CACHE_SECONDS)
+    return True
+
+
+def _describe(response, page):
+    """The headers that an HTTP cache in front, and the reader's browser, go by."""
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(page.stored_at)
+    if page.expires_at is not None:
+        patch_cache_control(response, public=True, max_age=int(page.expires_at - time.time()))
+        return
+    if page.keys:
+        response["Surrogate-Key"] = " ".join(page.keys)
+    if page.has_form:
+        # The page holds this reader's CSRF token: no shared cache may keep it.
+        patch_cache_control(response, private=True, max_age=0)
+    else:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SECONDS)
+
+
+def _is_storable(response):
+    if response.status_code != 200 or response.streaming or response.has_header("ETag"):
+        return False
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    # A page that sets cookies of its own (other than the CSRF one) is personal.
+    return all(name == settings.CSRF_COOKIE_NAME for name in response.cookies)
+
+
+def _with_placeholders(content):
+    content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", content)
+    return SUBMISSION_FIELD.sub(rb"\1" + SUBMISSION_PLACEHOLDER + rb"\2", content)
+
+
+def _new_submission_token(match):
+    return new_submission_token().encode()
+
+
+def _etag(content):
+    return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+
+
+def _packed(page):
+    return (
+        zlib.compress(page.content, 1),
+        page.content_type,
+        page.keys,
+        page.versions,
+        page.etag,
+        page.stored_at,
+        page.expires_at,
+    )
+
+
+def _unpacked(stored):
+    content, *rest = stored
+    return StoredPage(zlib.decompress(content), *rest)

@@ -208,9 +208,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 def _cache_from_url(url):
     if not url:
         # Shared by every gunicorn worker, so a change is never served stale by one of them.
+        # Sized for the pages of a 100,000-song catalogue with the versions of their keys
+        # (README.md, "The page cache"); Django's default keeps 300 entries.
         return {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "songfacts_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1_000_000)},
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
@@ -224,11 +227,20 @@ def _cache_from_url(url):
 
 
 CACHES = {"default": _cache_from_url(os.environ.get("CACHE_URL"))}
-# How long anonymous readers' pages stay cached; any content change invalidates them at once.
+# How long anonymous readers' pages stay cached at most; a change purges the pages that show
+# it at once (songfacts.page_cache).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
-# Workers hear of changes by PostgreSQL's LISTEN/NOTIFY (songfacts.change_listener), so a cache
-# hit needs no round trip; turn it off behind a transaction-pooling proxy, which drops notices.
+# Workers hear of purges by PostgreSQL's LISTEN/NOTIFY (songfacts.change_listener), so a copy
+# of a page they keep needs no round trip; turn it off behind a transaction-pooling proxy,
+# which drops notices.
 PAGE_CACHE_LISTEN = env_bool("PAGE_CACHE_LISTEN", True)
+# How much of the pages it served last each worker keeps in its own memory.
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_MB", 64) * 1024 * 1024
+# Paths never looked up in the page cache nor stored (besides the admin): the health check
+# must answer whether or not the cache does.
+PAGE_CACHE_UNCACHED_PREFIXES = ("/healthz",)
+# Where songfacts.cache_keys.purge sends the keys of what changed.
+CACHE_PURGE_TARGETS = ["songfacts.page_cache.purge"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

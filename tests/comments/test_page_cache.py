@@ -26,7 +26,7 @@ def test_it_shows_a_new_comment_to_anonymous_readers_at_once(
         Client().post(post_url, comment_data(body="Fresh from the press."))
 
     page = _anonymous_get(song_url)
-    assert "X-Page-Cache" not in page
+    assert page["X-Page-Cache"] == "miss"
     assert "Fresh from the press." in page.content.decode()
     assert "Comments: 1</h2>" in page.content.decode()
 
