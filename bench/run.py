@@ -185,6 +185,23 @@ def worker_pids(master_pid):
     return [int(pid) for pid in children]
 
 
+def cpu_seconds(pids):
+    """The CPU time the processes have used, user and system."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def with_cpu(workers, run):
+    """`run()`'s result, with the workers' CPU time per request it made ("cpu_ms")."""
+    before = cpu_seconds(workers)
+    result = run()
+    result["cpu_ms"] = (cpu_seconds(workers) - before) * 1000 / max(result["requests"], 1)
+    return result
+
+
 def rss_mb(pid):
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
@@ -225,6 +242,7 @@ def wrk(base, path, seconds=SECONDS, paths=None):
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
     return {
         "rps": rps,
+        "requests": int(re.search(r"(\d+) requests in", result).group(1)),
         "p50": workload.latency_ms(result, "50%"),
         "p99": workload.latency_ms(result, "99%"),
         "errors": int(errors.group(1)) if errors else 0,
@@ -346,15 +364,17 @@ def workload_phases(env, pages):
     try:
         # Each comment comes from its own X-Forwarded-For address, which the site believes
         # from one proxy (songfacts/proxy.py): the rate limit would refuse most posts else.
-        with gunicorn(env, page_cache=True, TRUSTED_PROXY_COUNT="1") as (base, _):
+        with gunicorn(env, page_cache=True, TRUSTED_PROXY_COUNT="1") as (base, master):
+            workers = worker_pids(master)
             status, _ = get(base, songs[0])
             if status != 200:
                 sys.exit(f"{songs[0]} answered {status}; the benchmark needs 200s")
             log(f"Warming with the workload for {WARM_SECONDS} s...")
             workload.run_wrk(base, paths_file, 0, WARM_SECONDS, CONNECTIONS)
-            results["floor"] = wrk(base, pages["floor"])
-            results["readers"] = workload.run_wrk(
-                base, paths_file, 1, WORKLOAD_SECONDS, CONNECTIONS
+            results["floor"] = with_cpu(workers, lambda: wrk(base, pages["floor"]))
+            results["readers"] = with_cpu(
+                workers,
+                lambda: workload.run_wrk(base, paths_file, 1, WORKLOAD_SECONDS, CONNECTIONS),
             )
             editor = workload.FactEditor(
                 base, pages["edited facts"], *EDITOR, admin_path=ADMIN_PATH
@@ -362,8 +382,9 @@ def workload_phases(env, pages):
             editor.log_in()
             poster = workload.CommentPoster(base, songs)
             with workload.writing(poster, editor):
-                results["writes"] = workload.run_wrk(
-                    base, paths_file, 2, WORKLOAD_SECONDS, CONNECTIONS
+                results["writes"] = with_cpu(
+                    workers,
+                    lambda: workload.run_wrk(base, paths_file, 2, WORKLOAD_SECONDS, CONNECTIONS),
                 )
             results["poster"] = poster.summary("comments posted (1 a second)")
             results["editor"] = editor.summary("fact edits in the admin (1 every 10 s)")
@@ -426,8 +447,11 @@ def print_workload_table(pages, results):
         f"warmed {WARM_SECONDS} s; wrk, {CONNECTIONS} connections, {WORKLOAD_SECONDS} s per "
         f"phase, {os.cpu_count()} cores\n"
     )
-    print("| phase | req/s | p50 ms | p99 ms | page-cache hits | vs floor | non-2xx |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| phase | req/s | p50 ms | p99 ms | page-cache hits | vs floor "
+        "| worker CPU ms/req | non-2xx |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     floor = results["floor"]
     rows = [
         ("floor (1 query, tiny template)", floor),
@@ -439,7 +463,8 @@ def print_workload_table(pages, results):
         hits = f"{result['hits'] / responses:.1%}" if responses else "never cached"
         print(
             f"| {name} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} | "
-            f"{hits} | {result['rps'] / floor['rps']:.0%} | {result['errors']} |"
+            f"{hits} | {result['rps'] / floor['rps']:.0%} | {result['cpu_ms']:.2f} | "
+            f"{result['errors']} |"
         )
     print(f"\n{results['poster']}\n{results['editor']}", flush=True)
 

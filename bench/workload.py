@@ -141,6 +141,7 @@ def run_wrk(base, paths_file, region, seconds, connections):
     timeouts = re.search(r"timeout (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "p50": latency_ms(output, "50%"),
         "p99": latency_ms(output, "99%"),
         "errors": failures + (int(timeouts.group(1)) if timeouts else 0),
