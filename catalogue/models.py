@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from catalogue.markup import render_fact
 from catalogue.querysets import (
     ArtistQuerySet,
     ChartEntryQuerySet,
@@ -263,9 +264,15 @@ class Fact(Timestamped):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # The body as readers see it, rendered by catalogue.markup.render_fact on every save so
+    # that pages never render it; `manage.py render_markup` renders every fact again when
+    # the rules change. Templates show it with |safe: it holds only what render_fact's
+    # sanitiser kept, and nothing else writes it (it is not editable in forms or the admin).
+    body_html = models.TextField(editable=False, blank=True)
 
     objects = FactQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_document"])
+    # The HTML follows the body, so a revision needs the body alone.
+    history = HistoricalRecords(excluded_fields=["search_document", "body_html"])
 
     class Meta:
         ordering = ["song", "position", "id"]
@@ -292,6 +299,17 @@ class Fact(Timestamped):
 
     def __str__(self):
         return f"Fact #{self.position}"
+
+    def save(self, *args, **kwargs):
+        # Rendered here rather than in a pre_save signal: the column is the model's own, as
+        # djangoproject.com's blog Entry renders its body_html in save(). Fixtures, COPY and
+        # bulk_create skip save(); load_seed and generate_catalogue render for themselves.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_fact(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.song.get_absolute_url()}#fact-{self.pk}"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalogue.models import Fact, Song
+from comments.markup import render_comment
 
 
 class CommentQuerySet(models.QuerySet):
@@ -44,6 +45,11 @@ class Comment(models.Model):
         "e-mail", blank=True, help_text="Never shown; used only to tell the author of replies."
     )
     body = models.TextField(max_length=5000)
+    # The body as readers see it, rendered by comments.markup.render_comment on every save so
+    # that pages never render it; `manage.py render_markup` renders every comment again when
+    # the rules change. Templates show it with |safe: it holds only escaped text and the
+    # paragraphs and links the renderer made, and nothing else writes it.
+    body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
     created_at = models.DateTimeField(default=timezone.now, db_index=False)
     notify_replies = models.BooleanField(
@@ -104,6 +110,16 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.author_name} on {self.song_id}"
+
+    def save(self, *args, **kwargs):
+        # The column is the model's own, so save() keeps it (as Fact.save does); fixtures,
+        # COPY and bulk_create skip this and render for themselves.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_comment(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("comments:comment-permalink", kwargs={"pk": self.pk})

@@ -9,8 +9,6 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from catalogue import markup
-
 register = template.Library()
 
 # The escapes of Django's json_script: no "</script>", "<!--" or "&" can end the data block.
@@ -18,25 +16,14 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 
 
 @register.filter
-def fact_html(text):
-    """A fact's body as sanitised HTML paragraphs (see catalogue.markup.render_fact)."""
-    return markup.render_fact(text)
-
-
-def _plain_text(text):
-    return " ".join(html.unescape(strip_tags(markup.render_fact(text))).split())
-
-
-_plain_fact = markup.memoized(_plain_text)
-
-
-@register.filter
-def fact_text(text, words=40):
-    """A fact as plain text of at most `words` words, for summaries and meta tags.
+def fact_text(fact_html, words=40):
+    """A fact's HTML (its body_html) as plain text of at most `words` words, for summaries
+    and meta tags.
 
     Plain str, not safe: the template escapes it, also inside attribute values.
     """
-    return Truncator(_plain_fact(text)).words(int(words))
+    text = " ".join(html.unescape(strip_tags(fact_html)).split())
+    return Truncator(text).words(int(words))
 
 
 @register.simple_tag

@@ -1,11 +1,14 @@
-"""The catalogue's management commands: create_editor and load_seed."""
+"""The catalogue's management commands: create_editor, load_seed and generate_catalogue."""
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from catalogue.models import Song
+from catalogue.markup import render_fact
+from catalogue.models import Fact, Song
+from comments.markup import render_comment
+from comments.models import Comment
 from tests.conftest import make_song
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +84,28 @@ def test_it_refuses_to_load_the_seed_over_songs_without_if_empty():
     with pytest.raises(CommandError, match="has songs already"):
         call_command("load_seed")
     assert Song.objects.count() == 1
+
+
+def _assert_rendered(model, render):
+    rows = list(model.objects.values_list("body", "body_html"))
+    assert rows
+    assert all(html and html == render(body) for body, html in rows)
+
+
+def test_the_seed_leaves_every_fact_and_comment_rendered():
+    # loaddata saves raw, without Fact.save and Comment.save.
+    call_command("load_seed")
+
+    _assert_rendered(Fact, render_fact)
+    _assert_rendered(Comment, render_comment)
+
+
+def test_the_generated_catalogue_has_every_fact_and_comment_rendered(capsys):
+    # The showcase songs need eight people, one for each 20 songs.
+    call_command("generate_catalogue", "--songs=160", "--facts=300", "--comments=300", "--seed=3")
+
+    assert "Generated 160 songs, 300 facts and 300 comments" in capsys.readouterr().out
+    # With the two showcase songs' facts and comments, which come by bulk_create.
+    assert Fact.objects.count() == 300 + 2 * 20
+    _assert_rendered(Fact, render_fact)
+    _assert_rendered(Comment, render_comment)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from comments.templatetags.comments_tags import MAY_HOLD_ADDRESS, _linked, urlize
+from comments.markup import MAY_HOLD_ADDRESS, _linked, urlize
 
 TEXTS = [
     "Saw them live in '77. Best night of my life!",

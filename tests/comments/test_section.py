@@ -1,9 +1,13 @@
 import re
 
 import pytest
+from django.core.management import call_command
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 
+from catalogue.models import Song
 from comments.models import Comment
-from comments.selectors import COMMENTS_PER_PAGE
+from comments.selectors import COMMENTS_PER_PAGE, REPLY_ORDERING, song_comment_section
 from tests.comments.conftest import make_comment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.comments.urls")]
@@ -190,3 +194,53 @@ def test_it_ignores_a_reply_target_beyond_any_row_id(client, published_song, son
 
     assert response.status_code == 200
     assert "Add a comment</h2>" in response.content.decode()
+
+
+def _fields(comment):
+    return {field.attname: getattr(comment, field.attname) for field in Comment._meta.fields}
+
+
+def _orm_section(song, number):
+    """What the section's statement stands for, in named QuerySets."""
+    threads = (
+        Comment.objects.published()
+        .top_level()
+        .filter(song=song)
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Comment.objects.published().order_by(*REPLY_ORDERING),
+                to_attr="published_replies",
+            )
+        )
+    )
+    page = Paginator(threads, COMMENTS_PER_PAGE).page(number)
+    return Comment.objects.shown().filter(song=song).count(), page.paginator.count, list(page)
+
+
+@pytest.mark.urls("songfacts.urls")
+def test_its_statement_loads_what_the_named_querysets_load_for_the_seed_song(rf):
+    call_command("load_seed")
+    song = Song.objects.get(artist__slug="david-bowie", slug="heroes")
+    # The seed's comments are all published threads: add replies and hidden comments.
+    first, second = Comment.objects.filter(song=song)[:2]
+    make_comment(song, parent=first, body="A reply.\n\nSee example.com")
+    make_comment(song, parent=first, body="A later reply.")
+    make_comment(song, parent=first, status=Comment.Status.PENDING)
+    make_comment(song, parent=second, author_email="ken@example.com", notify_replies=False)
+    removed = make_comment(song, status=Comment.Status.REMOVED)
+    make_comment(song, parent=removed, body="Shown nowhere: its thread is gone.")
+    make_comment(song, status=Comment.Status.SPAM)
+
+    replies = 0
+    for number in (1, 2):
+        section = song_comment_section(song, request=rf.get("/", {"comments_page": number}))
+        count, thread_count, threads = _orm_section(song, number)
+
+        assert (section.count, section.page.paginator.count) == (count, thread_count) == (32, 29)
+        assert [_fields(c) for c in section.comments] == [_fields(c) for c in threads]
+        assert [[_fields(r) for r in c.published_replies] for c in section.comments] == [
+            [_fields(r) for r in c.published_replies] for c in threads
+        ]
+        replies += sum(len(c.published_replies) for c in section.comments)
+    assert replies == 3

@@ -1,8 +1,11 @@
-"""Fact text becomes safe HTML; video links become privacy-friendly players."""
+"""Fact text becomes safe HTML, stored when the fact is saved; video links become
+privacy-friendly players."""
 
 import pytest
+from django.urls import reverse
 
 from catalogue.markup import render_fact, video_embed
+from catalogue.models import Fact, Status
 
 
 @pytest.mark.parametrize(
@@ -72,3 +75,69 @@ def test_it_keeps_the_text_of_block_tags_it_removes():
 
 def test_it_keeps_paragraphs_an_editor_wrote_as_html():
     assert render_fact("<p>One.</p><p>Two.</p>") == "<p>One.</p><p>Two.</p>"
+
+
+FACT_BODY = 'Recorded in Berlin.\n\nSee <a href="https://example.com/">this</a>. <script>x</script>'
+FACT_HTML = (
+    "<p>Recorded in Berlin.</p>"
+    '<p>See <a href="https://example.com/" rel="nofollow noopener">this</a>. </p>'
+)
+
+
+@pytest.mark.django_db
+def test_it_stores_a_facts_html_when_the_fact_is_made_and_when_it_is_edited(published_song):
+    fact = Fact.objects.create(song=published_song, body=FACT_BODY)
+    assert Fact.objects.get(pk=fact.pk).body_html == FACT_HTML
+
+    fact.body = "Edited."
+    fact.save(update_fields=["body"])
+    assert Fact.objects.get(pk=fact.pk).body_html == "<p>Edited.</p>"
+
+
+@pytest.mark.django_db
+def test_it_stores_a_facts_html_when_an_editor_changes_it_in_the_admin(
+    client, published_song, editor
+):
+    fact = Fact.objects.create(song=published_song, body="Before.", status=Status.PUBLISHED)
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:catalogue_fact_change", args=[fact.pk]),
+        {
+            "song": published_song.pk,
+            "position": fact.position,
+            "status": fact.status,
+            "standing": fact.standing,
+            "body": "After, with <em>emphasis</em>.\n\n<img src=x onerror=alert(1)>",
+            "suggested_by_name": "",
+            "suggested_by_place": "",
+            "sources-TOTAL_FORMS": 0,
+            "sources-INITIAL_FORMS": 0,
+            "sources-MIN_NUM_FORMS": 0,
+            "sources-MAX_NUM_FORMS": 1000,
+        },
+    )
+
+    assert response.status_code == 302
+    fact.refresh_from_db()
+    assert fact.body_html == "<p>After, with <em>emphasis</em>.</p>"
+    assert "After, with <em>emphasis</em>." in client.get(published_song.get_absolute_url()).text
+
+
+@pytest.mark.django_db
+def test_the_song_page_shows_the_stored_html_not_the_body(client, published_song):
+    fact = Fact.objects.create(song=published_song, body="Typed.", status=Status.PUBLISHED)
+    # As if the rendering rules had changed since: the page shows what is stored.
+    Fact.objects.filter(pk=fact.pk).update(body_html="<p>Stored <em>then</em>.</p>")
+
+    html = client.get(published_song.get_absolute_url()).text
+
+    assert '<div class="fact__body"><p>Stored <em>then</em>.</p></div>' in html
+
+
+@pytest.mark.django_db
+def test_fact_revisions_keep_the_body_and_not_its_html(published_song):
+    fact = Fact.objects.create(song=published_song, body="Kept.")
+
+    assert fact.history.get().body == "Kept."
+    assert not hasattr(fact.history.get(), "body_html")

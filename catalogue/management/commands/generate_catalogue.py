@@ -2,7 +2,8 @@
 
 Deterministic for a given --seed. Shapes follow a long tail: most songs have a few facts and
 comments, a few have hundreds. Rows go in with PostgreSQL's COPY, ids assigned here so that
-foreign keys need no round trips; the sequences are reset at the end.
+foreign keys need no round trips; the sequences are reset at the end. COPY and bulk_create skip
+the models' save(), so facts' and comments' HTML is rendered here, as each row is made.
 """
 
 import random
@@ -17,6 +18,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from taggit.models import Tag, TaggedItem
 
+from catalogue.markup import render_fact
 from catalogue.models import (
     Album,
     Artist,
@@ -29,6 +31,7 @@ from catalogue.models import (
     Song,
     Status,
 )
+from comments.markup import render_comment
 from comments.models import Comment
 
 WORDS = [
@@ -372,7 +375,7 @@ class CatalogueGenerator:
             for song_id, count in zip(song_ids, long_tail(rng, songs, facts, 500), strict=True):
                 for position in range(1, count + 1):
                     credited = rng.random() < 0.3
-                    yield {
+                    row = {
                         "id": fact_copier.new_id(),
                         "song_id": song_id,
                         "position": position,
@@ -384,6 +387,8 @@ class CatalogueGenerator:
                         "created_at": self.now - timedelta(seconds=rng.randint(0, 10**8)),
                         "updated_at": self.now,
                     }
+                    row["body_html"] = render_fact(row["body"])
+                    yield row
 
         fact_copier.copy(fact_rows())
 
@@ -411,10 +416,13 @@ class CatalogueGenerator:
                 release_year=1977,
                 status=Status.PUBLISHED,
             )
-            Fact.objects.bulk_create(
+            facts = [
                 Fact(song=song, position=n, body=self.fact_body(), status=Status.PUBLISHED)
                 for n in range(1, 21)
-            )
+            ]
+            for fact in facts:
+                fact.body_html = render_fact(fact.body)
+            Fact.objects.bulk_create(facts)
             Credit.objects.bulk_create(
                 Credit(song=song, person=person, role=role)
                 for person, role in zip(people, roles, strict=True)
@@ -425,7 +433,7 @@ class CatalogueGenerator:
                 )
                 for chart in charts
             )
-            Comment.objects.bulk_create(
+            comments = [
                 Comment(
                     song=song,
                     author_name=rng.choice(FIRST),
@@ -434,7 +442,10 @@ class CatalogueGenerator:
                     created_at=self.now - timedelta(minutes=n),
                 )
                 for n in range(comment_count)
-            )
+            ]
+            for comment in comments:
+                comment.body_html = render_comment(comment.body)
+            Comment.objects.bulk_create(comments)
 
     def credits_and_charts(self, song_ids, people_count):
         rng = self.rng
@@ -534,7 +545,7 @@ class CatalogueGenerator:
                 for n in range(count):
                     pk = copier.new_id()
                     is_reply = parents and rng.random() < 0.15
-                    yield {
+                    row = {
                         "id": pk,
                         "song_id": song_id,
                         "parent_id": rng.choice(parents) if is_reply else None,
@@ -545,6 +556,8 @@ class CatalogueGenerator:
                         "status": "published" if rng.random() < 0.98 else "pending",
                         "created_at": self.now - timedelta(minutes=(count - n) * 7),
                     }
+                    row["body_html"] = render_comment(row["body"])
+                    yield row
                     if not is_reply:
                         parents.append(pk)
 

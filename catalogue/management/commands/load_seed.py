@@ -35,7 +35,9 @@ class Command(BaseCommand):
                 *(model._meta.label for model in (Song, Fact, Artist)),
                 verbosity=0,
             )
-            # Fixtures load raw, without the signals that keep the search index current.
+            # Fixtures load raw, without the saves that render facts' and comments' HTML and
+            # the signals that keep the search index current.
+            call_command("render_markup", verbosity=0)
             call_command("rebuild_search_index", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,11 +1,10 @@
+"""Readers' plain text as HTML, rendered when a comment is saved (Comment.body_html)."""
+
 import re
 
 import nh3
-from django import template
 from django.utils.html import Urlizer, escape
 from django.utils.safestring import mark_safe
-
-register = template.Library()
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # What every address urlize links has: an "@", a ":", or a "." with more of the word after it.
@@ -25,8 +24,7 @@ class _Urlizer(Urlizer):
 urlize = _Urlizer()
 
 
-@register.filter
-def comment_body(text):
+def render_comment(text):
     """A reader's plain text as HTML: paragraphs kept, addresses made into links.
 
     urlize escapes everything it doesn't link; nh3 then keeps only the markup made here and
