@@ -156,6 +156,7 @@ def gunicorn(env, page_cache, **extra):
     env = {
         **env,
         "BIND": f"127.0.0.1:{port}",
+        "BENCH_CACHE_PREFIX": f"bench-{os.getpid()}-{port}",
         "PAGE_CACHE_SECONDS": "600" if page_cache else "0",
         "GUNICORN_ACCESS_LOG": "/dev/null",
         # No recycling after max_requests during the run: a recycled worker would hide the
@@ -178,6 +179,7 @@ def gunicorn(env, page_cache, **extra):
     finally:
         process.terminate()
         process.wait(timeout=30)
+        django_shell(env, CLEAR_CACHE)
 
 
 def worker_pids(master_pid):
@@ -194,8 +196,9 @@ def cpu_seconds(pids):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def with_cpu(workers, run):
+def with_cpu(master, run):
     """`run()`'s result, with the workers' CPU time per request it made ("cpu_ms")."""
+    workers = worker_pids(master)  # all forked by now, and none recycled (--max-requests 0)
     before = cpu_seconds(workers)
     result = run()
     result["cpu_ms"] = (cpu_seconds(workers) - before) * 1000 / max(result["requests"], 1)
@@ -280,10 +283,25 @@ def find_pages(env):
     return json.loads(output)
 
 
+# What a gunicorn stored in the cache: its own keys on Redis, the benchmark database's cache table.
+CLEAR_CACHE = """
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+if isinstance(cache, RedisCache):
+    client = cache._cache.get_client()
+    keys = list(client.scan_iter(match=settings.CACHES["default"]["KEY_PREFIX"] + ":*"))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])
+else:
+    cache.clear()
+"""
+
+
 def django_shell(env, code):
     """Run `code` with Django set up on the benchmark database."""
     subprocess.run(
-        [PYTHON, "-c", f"import django; django.setup(); {code}"], cwd=REPO, env=env, check=True
+        [PYTHON, "-c", f"import django\ndjango.setup()\n{code}"], cwd=REPO, env=env, check=True
     )
 
 
@@ -344,8 +362,9 @@ def ensure_editor(env):
 def remove_bench_comments(env):
     """What the comment writer posted, so that every run reads the catalogue as generated."""
     name, place = workload.COMMENT_AUTHOR
+    # No cache: every gunicorn reads a cache of its own (bench/settings.py, KEY_PREFIX).
     django_shell(
-        env,
+        {**env, "CACHE_URL": "dummy://"},
         "from comments.models import Comment; "
         f"Comment.objects.filter(author_name={name!r}, author_place={place!r}).delete()",
     )
@@ -365,15 +384,14 @@ def workload_phases(env, pages):
         # Each comment comes from its own X-Forwarded-For address, which the site believes
         # from one proxy (songfacts/proxy.py): the rate limit would refuse most posts else.
         with gunicorn(env, page_cache=True, TRUSTED_PROXY_COUNT="1") as (base, master):
-            workers = worker_pids(master)
             status, _ = get(base, songs[0])
             if status != 200:
                 sys.exit(f"{songs[0]} answered {status}; the benchmark needs 200s")
             log(f"Warming with the workload for {WARM_SECONDS} s...")
             workload.run_wrk(base, paths_file, 0, WARM_SECONDS, CONNECTIONS)
-            results["floor"] = with_cpu(workers, lambda: wrk(base, pages["floor"]))
+            results["floor"] = with_cpu(master, lambda: wrk(base, pages["floor"]))
             results["readers"] = with_cpu(
-                workers,
+                master,
                 lambda: workload.run_wrk(base, paths_file, 1, WORKLOAD_SECONDS, CONNECTIONS),
             )
             editor = workload.FactEditor(
@@ -383,7 +401,7 @@ def workload_phases(env, pages):
             poster = workload.CommentPoster(base, songs)
             with workload.writing(poster, editor):
                 results["writes"] = with_cpu(
-                    workers,
+                    master,
                     lambda: workload.run_wrk(base, paths_file, 2, WORKLOAD_SECONDS, CONNECTIONS),
                 )
             results["poster"] = poster.summary("comments posted (1 a second)")
