@@ -4,7 +4,6 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from catalogue.markup import render_fact
 from catalogue.models import Fact, Song
 from comments.models import Comment
 
@@ -49,8 +48,8 @@ class NewFactsFeed(Feed):
         return f"New fact about {item.song}"
 
     def item_description(self, item):
-        # Feed readers get the same sanitised HTML as the song page.
-        return render_fact(item.body)
+        # Feed readers get the same sanitised HTML as the song page (the feed escapes it).
+        return item.body_html
 
     def item_pubdate(self, item):
         return item.created_at
