@@ -11,8 +11,8 @@ from django.http import Http404, HttpResponse
 from django.template import engines
 from django.views.decorators.http import require_GET
 
-from catalogue import song_page
 from catalogue.models import Fact, Song
+from catalogue.selectors import load_song_page
 from comments.selectors import song_comment_section
 
 _django = engines["django"]
@@ -38,7 +38,7 @@ def floor(request, pk):
 @require_GET
 def song_data(request, artist_slug, slug):
     """What the song page reads (see catalogue.views.song_detail), then a few bytes."""
-    page = song_page.load(artist_slug, slug, include_drafts=False)
+    page = load_song_page(artist_slug, slug, include_drafts=False)
     if page is None:
         raise Http404("No such song.")
     section = song_comment_section(page.song, request=request)

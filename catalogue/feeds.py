@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from catalogue.models import Fact, Song
 from comments.models import Comment
+from songfacts import cache_keys
 
 FEED_LENGTH = 30
 
@@ -18,6 +19,7 @@ class NewSongsFeed(Feed):
         return reverse("catalogue:song-list")
 
     def items(self):
+        cache_keys.add("feeds")
         return (
             Song.objects.published().for_list_page().order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
@@ -42,6 +44,7 @@ class NewFactsFeed(Feed):
         return reverse("catalogue:home")
 
     def items(self):
+        cache_keys.add("feeds")
         return Fact.objects.latest()[:FEED_LENGTH]
 
     def item_title(self, item):
@@ -71,6 +74,7 @@ class SongCommentsFeed(Feed):
         return obj.get_absolute_url()
 
     def items(self, obj):
+        cache_keys.add(f"song-{obj.pk}-comments")
         return (
             Comment.objects.published()
             .filter(song=obj)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from catalogue import home_page, song_page
+from catalogue import selectors
 from catalogue.cache_keys import song_page_keys
 from catalogue.markup import video_embed
 from catalogue.models import (
@@ -40,6 +40,9 @@ INITIALS = [*string.ascii_uppercase, OTHER_INITIAL]
 # No list has a page past this many digits; longer ones are not worth reading as numbers
 # (Python refuses int() past 4,300 digits).
 PAGE_NUMBER_MAX_DIGITS = 9
+# The largest release year a song can have (a PositiveSmallIntegerField): a later decade
+# holds nothing, and its range would not fit the column's type in a bound parameter.
+LAST_YEAR = 32767
 
 
 def _page(request, object_list, per_page):
@@ -120,10 +123,10 @@ def _group_credits(credits):
 
 @require_safe
 def song_detail(request, artist_slug, slug):
-    """The song page. Queries: the song and its parts (one statement, see catalogue.song_page),
-    and the comment section (1, see comments.selectors): 2 for a reader.
+    """The song page. Queries: the song and its parts (one statement, see catalogue.selectors),
+    and the comment section (see comments.selectors).
     """
-    page = song_page.load(
+    page = selectors.load_song_page(
         artist_slug,
         slug,
         include_drafts=Song.objects.may_see_drafts(request.user),
@@ -419,6 +422,8 @@ def decade_detail(request, decade):
     """
     if decade % 10:
         raise Http404("A decade starts with a year ending in 0.")
+    if decade > LAST_YEAR:
+        raise Http404("No songs come from that far ahead.")
     cache_keys.add("songs-az")
     songs = Song.objects.published().filter(release_year__range=(decade, decade + 9))
     years = list(songs.values("release_year").annotate(songs=Count("pk")).order_by("release_year"))
@@ -462,10 +467,10 @@ def year_detail(request, year):
 def home(request):
     """Latest facts, new songs, songs with recent comments and the song of the day.
 
-    Queries: 1 (see catalogue.home_page).
+    Queries: 5 (see catalogue.selectors.home_page).
     """
     cache_keys.add("home")
-    page = home_page.load(timezone.localdate())
+    page = selectors.home_page(timezone.localdate())
     context = {
         "latest_facts": page.latest_facts,
         "new_songs": page.new_songs,

@@ -9,14 +9,13 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils.html import strip_tags
 
 from catalogue.models import Album, Artist, Credit, Fact, Person, Song, Status
 from search.models import SearchDocument
 from search.normalize import clean, words
-from songfacts.prepared import prepared_cursor
 
 Kind = SearchDocument.Kind
 # Bumped whenever titles or names change, so each process reloads its "Did you mean" words.
@@ -163,7 +162,7 @@ def _write(kind, ids, documents):
     ids = set(ids)
     rows = list(documents)
     if rows:
-        with prepared_cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.executemany(_UPSERT.format(vector=SearchDocument.vector_field(kind)), rows)
     kept = {row["object_id"] for row in rows}
     SearchDocument.objects.filter(kind=kind, object_id__in=ids - kept).delete()

@@ -10,12 +10,51 @@ from django.db import connection, models
 from django.db.models.base import DEFERRED
 
 _CONVERTED_TYPES = (models.DateField, models.DurationField)  # DateTimeField is a DateField
+# What JSON gives as the value the ORM would: strings, numbers, booleans, keys.
+_NATIVE_TYPES = (
+    models.AutoField,
+    models.BigAutoField,
+    models.BooleanField,
+    models.CharField,  # SlugField, URLField and EmailField are CharFields
+    models.TextField,
+    models.IntegerField,  # its Small, Big and Positive kinds too
+    models.ForeignKey,  # OneToOneField is a ForeignKey
+)
 _converted_fields = {}
+
+
+def unloadable_fields(model):
+    """`model`'s stored fields whose JSON value `instance` would not turn into the ORM's
+    (a new type needs a conversion here first)."""
+    return [
+        field
+        for field in stored_fields(model)
+        if not isinstance(field, _CONVERTED_TYPES + _NATIVE_TYPES)
+    ]
 
 
 def columns(model, alias):
     """The columns that `instance` reads, as `alias.column, ...` for a statement's SELECT."""
     return ", ".join(f"{alias}.{field.column}" for field in stored_fields(model))
+
+
+def ordering(model, alias, related=None, *, skip=()):
+    """`model`'s Meta.ordering as SQL for a statement's ORDER BY: `alias` names the model's
+    table, `related` the tables of the relations it orders by ({"role": "r"}); `skip` leaves
+    out what is the same for every row (a fact's song, within one song)."""
+    terms = []
+    for name in model._meta.ordering:
+        descending = name.startswith("-")
+        *path, field_name = name.lstrip("-").split("__")
+        if name.lstrip("-") in skip:
+            continue
+        target = model
+        for step in path:
+            target = target._meta.get_field(step).related_model
+        column = target._meta.get_field(field_name).column
+        table = related["__".join(path)] if path else alias
+        terms.append(f"{table}.{column} DESC" if descending else f"{table}.{column}")
+    return ", ".join(terms)
 
 
 def stored_fields(model):

@@ -196,11 +196,13 @@ DATABASES["default"]["TEST"] = {
     "NAME": os.environ.get("TEST_DATABASE_NAME") or None,
 }
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_TIMEOUT", 3)
-# Runs after which a statement of songfacts.prepared is prepared on its connection; 0 turns
-# preparing off, for a transaction-pooling proxy that cannot keep prepared statements.
-DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
-    env_int("DATABASE_PREPARE_THRESHOLD", 5) or None
-)
+# Statements bound on the server (Django's "server_side_binding"), which psycopg prepares on
+# their connection once they have run this many times, so that PostgreSQL plans them once:
+# for the song page's statement, planning took longer than running it. 0 turns both off, for
+# a transaction-pooling proxy that cannot keep prepared statements.
+PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+DATABASES["default"]["OPTIONS"]["server_side_binding"] = PREPARE_THRESHOLD > 0
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = PREPARE_THRESHOLD or None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -41,7 +41,7 @@ def database_url_of_this_run():
 
 
 @contextlib.contextmanager
-def gunicorn(database_url):
+def gunicorn(database_url, **settings):
     port = free_port()
     env = {
         **os.environ,
@@ -52,6 +52,7 @@ def gunicorn(database_url):
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
         "GUNICORN_ACCESS_LOG": "/dev/null",
+        **settings,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
@@ -128,26 +129,40 @@ def test_it_answers_503_quickly_when_the_database_is_down():
     assert elapsed < 5
 
 
-def test_every_worker_shows_a_change_at_once_and_serves_cached_pages_until_then(
-    transactional_db,
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        # As behind a transaction-pooling proxy: no notices, no prepared statements.
+        {"PAGE_CACHE_LISTEN": "0", "DATABASE_PREPARE_THRESHOLD": "0"},
+    ],
+    ids=["listening", "as-behind-a-pooler"],
+)
+def test_every_worker_shows_a_change_at_once_and_keeps_other_pages_until_then(
+    transactional_db, settings
 ):
     song = make_song(title="Heroes", slug="heroes")
     Fact.objects.create(song=song, position=1, body="Written in Berlin.", status=Status.PUBLISHED)
-    url = song.get_absolute_url()
-    with gunicorn(database_url_of_this_run()) as base, ThreadPoolExecutor(4) as readers:
+    other = make_song(title="Hero", slug="hero")
+    url, other_url = song.get_absolute_url(), other.get_absolute_url()
+    with gunicorn(database_url_of_this_run(), **settings) as base, ThreadPoolExecutor(4) as readers:
 
-        def read_many():
-            return list(readers.map(lambda _: fetch(f"{base}{url}"), range(40)))
+        def read_many(path):
+            return list(readers.map(lambda _: fetch(f"{base}{path}"), range(40)))
 
-        read_many()  # every worker renders the page and keeps a copy
-        before = read_many()
+        read_many(url)  # every worker renders the pages and keeps copies
+        read_many(other_url)
+        before = read_many(url)
         Fact.objects.create(
             song=song, position=2, body="Eno played the EMS.", status=Status.PUBLISHED
         )
         # The notice reaches each worker in microseconds; this leaves room for a busy machine.
         time.sleep(0.05)
-        after = read_many()
+        after = read_many(url)
+        other_after = read_many(other_url)
 
     assert all(headers["X-Page-Cache"] == "hit" for _, headers, _ in before)
     assert all(b"Eno played the EMS." in body for _, _, body in after)
     assert any(headers["X-Page-Cache"] == "hit" for _, headers, _ in after)
+    assert all(headers["X-Page-Cache"] == "hit" for _, headers, _ in other_after)
+    assert all(f"song-{song.pk}-facts" in headers["Surrogate-Key"] for _, headers, _ in after)

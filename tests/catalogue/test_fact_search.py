@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from catalogue import song_page
 from catalogue.models import Fact, Status
+from catalogue.selectors import load_song_page
 from tests.conftest import make_song
 from tests.security.test_fuzzing import AWKWARD
 
@@ -146,7 +146,7 @@ def test_the_change_list_and_the_song_page_leave_the_search_document_unread(
         "search_document" in fact.get_deferred_fields()
         for fact in response.context["cl"].result_list
     )
-    page = song_page.load(published_song.artist.slug, "heroes", include_drafts=False)
+    page = load_song_page(published_song.artist.slug, "heroes", include_drafts=False)
     assert page.facts
     assert all("search_document" in fact.get_deferred_fields() for fact in page.facts)
 

@@ -1,20 +1,23 @@
-"""The song page's catalogue content in one hand-written statement.
+"""Reads for the reader pages that gather several lists: the home page and the song page.
 
-The ORM spent about 1.5 ms of Python building each of the page's thirteen catalogue queries
-(select_related and Prefetch chains on big models), several times what PostgreSQL took to answer
-them. This statement asks for the song with its artist and album, every part the page shows and
-its related songs, as JSON built by PostgreSQL, in one round trip; `load` turns the rows into
-model instances with their relations in place, so templates read them as ever and nothing
-queries again.
-
-The orderings follow each model's Meta.ordering, and 'published' is Status.PUBLISHED. Change a
-part here when the page changes; tests/reader/test_song_page.py checks every part.
+The home page reads named QuerySets. The song page stays one hand-written statement: the ORM
+spent about 1.5 ms of Python building each of the page's thirteen catalogue queries
+(select_related and Prefetch chains on big models), several times what PostgreSQL took to
+answer them. It asks for the song with its artist and album, every part the page shows and its
+related songs, as JSON built by PostgreSQL, in one round trip; `load_song_page` turns the rows
+into model instances with their relations in place (songfacts.json_rows), so templates read
+them as ever and nothing queries again. Its statuses come from Status and its orderings from
+each model's Meta.ordering; tests/reader/test_song_statement.py compares what it loads with
+what the ORM loads, field by field.
 """
 
+import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import Max, Min
 from taggit.models import Tag
 
 from catalogue.models import (
@@ -31,18 +34,101 @@ from catalogue.models import (
     Role,
     Song,
     Source,
+    Status,
     Version,
 )
-from songfacts.json_rows import columns, instance, stored_fields
-from songfacts.prepared import prepared_cursor
+from comments.models import Comment
+from songfacts.json_rows import columns, instance, ordering, stored_fields
 
-# Written into the statement rather than passed as parameters, so that PostgreSQL can reuse
-# one plan for it (see catalogue.home_page).
+HOME_LIST_LENGTH = 8
+# Enough recent comments to find HOME_LIST_LENGTH different songs in all but odd cases.
+RECENT_COMMENTS = 40
+# A song's tags, by name (taggit's Tag has no ordering of its own).
+TAG_ORDERING = ("name", "id")
+TAG_ORDER = ", ".join(f"t.{name}" for name in TAG_ORDERING)
+
+
+@dataclass
+class HomePage:
+    latest_facts: list[Fact]
+    new_songs: list[Song]
+    recently_commented: list[Comment]
+    song_of_the_day: Song | None
+
+
+def day_number(date: datetime.date):
+    """A number that is the same all day and, from a hash of the date, unlike the next day's."""
+    return int.from_bytes(hashlib.sha256(date.isoformat().encode()).digest()[:8], "big")
+
+
+def home_page(date: datetime.date):
+    """The home page on `date`. Queries: 5 (one a list, two for the song of the day).
+
+    The latest published facts of published songs, the newest published songs, the songs of
+    the latest published comments (each once, looking back over the last RECENT_COMMENTS)
+    with their latest comment, and the song of the day: the same published song all day long,
+    a different one (most days) the next.
+    """
+    recent_comments = (
+        Comment.objects.published()
+        .filter(song__in=Song.objects.published())
+        .select_related("song__artist")
+        .order_by(*Comment._meta.ordering)[:RECENT_COMMENTS]
+    )
+    latest_per_song = {}
+    for comment in recent_comments:
+        latest_per_song.setdefault(comment.song_id, comment)
+    return HomePage(
+        latest_facts=list(Fact.objects.latest()[:HOME_LIST_LENGTH]),
+        new_songs=list(
+            Song.objects.published()
+            .select_related("artist")
+            .order_by("-published_at", "-pk")[:HOME_LIST_LENGTH]
+        ),
+        recently_commented=list(latest_per_song.values())[:HOME_LIST_LENGTH],
+        song_of_the_day=_song_of_the_day(date),
+    )
+
+
+def _song_of_the_day(date):
+    """The first published song from a point between the lowest and highest published ids
+    that the day's number picks, so it needs no count or offset. Queries: 2."""
+    published = Song.objects.published()
+    bounds = published.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return None
+    start = bounds["low"] + day_number(date) % (bounds["high"] - bounds["low"] + 1)
+    return published.filter(pk__gte=start).select_related("artist").order_by("pk").first()
+
+
+# ---- The song page ----
+
+# Limits are written into the statement rather than passed as parameters: a prepared
+# statement's generic plan cannot see a parameter's limit, and PostgreSQL kept planning it
+# afresh on every run rather than reuse a plan.
 EDITORS_PICKS = 6
 RELATED_SONGS = 6
 RELATED_CANDIDATES = 200
 _SONG_COLUMNS = columns(Song, "s")
 _SONG_FIELDS = [field.attname for field in stored_fields(Song)]
+# The part models the statement loads (see tests/reader/test_song_statement.py).
+SONG_PAGE_MODELS = (
+    Song,
+    Artist,
+    Album,
+    Fact,
+    Source,
+    Credit,
+    Person,
+    Role,
+    ChartEntry,
+    Chart,
+    Certification,
+    Version,
+    Tag,
+    Appearance,
+    EditorsPick,
+)
 
 _STATEMENT = f"""
 SELECT
@@ -51,70 +137,70 @@ SELECT
     row_to_json(al) AS album,
     row_to_json(ala) AS album_artist,
     (SELECT json_agg(json_build_object('fact', f, 'sources', (
-            SELECT json_agg(src ORDER BY src.id) FROM catalogue_source src
+            SELECT json_agg(src ORDER BY {ordering(Source, "src")}) FROM catalogue_source src
             WHERE src.fact_id = f.id
-        )) ORDER BY f.position, f.id)
+        )) ORDER BY {ordering(Fact, "f", skip={"song"})})
         FROM (
             SELECT {columns(Fact, "f")} FROM catalogue_fact f
-            WHERE f.song_id = s.id AND f.status = 'published'
+            WHERE f.song_id = s.id AND f.status = %(published)s
         ) f
     ) AS facts,
     (SELECT json_agg(json_build_object('credit', c, 'person', p, 'role', r)
-            ORDER BY r.position, r.name, c.id)
+            ORDER BY {ordering(Credit, "c", {"role": "r"})})
         FROM catalogue_credit c
         JOIN catalogue_person p ON p.id = c.person_id
         JOIN catalogue_role r ON r.id = c.role_id
         WHERE c.song_id = s.id
     ) AS credits,
     (SELECT json_agg(json_build_object('entry', e, 'chart', ch)
-            ORDER BY ch.position, ch.name, e.entry_year, e.entry_date)
+            ORDER BY {ordering(ChartEntry, "e", {"chart": "ch"})})
         FROM catalogue_chartentry e
         JOIN catalogue_chart ch ON ch.id = e.chart_id
         WHERE e.song_id = s.id
     ) AS chart_entries,
-    (SELECT json_agg(cert ORDER BY cert.certified_on, cert.id)
+    (SELECT json_agg(cert ORDER BY {ordering(Certification, "cert")})
         FROM catalogue_certification cert
         WHERE cert.song_id = s.id
     ) AS certifications,
     (SELECT json_agg(json_build_object('relation', v, 'song', vs, 'artist', va)
-            ORDER BY vs.release_year, v.id)
+            ORDER BY {ordering(Version, "v", {"version": "vs"})})
         FROM catalogue_version v
         JOIN catalogue_song vs ON vs.id = v.version_id
         JOIN catalogue_artist va ON va.id = vs.artist_id
-        WHERE v.original_id = s.id AND vs.status = 'published'
+        WHERE v.original_id = s.id AND vs.status = %(published)s
     ) AS versions,
     (SELECT json_agg(json_build_object('relation', v, 'song', os, 'artist', oa) ORDER BY v.id)
         FROM catalogue_version v
         JOIN catalogue_song os ON os.id = v.original_id
         JOIN catalogue_artist oa ON oa.id = os.artist_id
-        WHERE v.version_id = s.id AND os.status = 'published'
+        WHERE v.version_id = s.id AND os.status = %(published)s
     ) AS originals,
-    (SELECT json_agg(t ORDER BY t.name, t.id)
+    (SELECT json_agg(t ORDER BY {TAG_ORDER})
         FROM taggit_tag t
         JOIN taggit_taggeditem ti ON ti.tag_id = t.id
         WHERE ti.object_id = s.id AND ti.content_type_id = %(song_type)s
     ) AS tags,
     -- The song's own appearances and those of its published versions.
     (SELECT json_agg(json_build_object('appearance', ap, 'song', aps, 'artist', apa)
-            ORDER BY ap.year, ap.title, ap.id)
+            ORDER BY {ordering(Appearance, "ap")})
         FROM catalogue_appearance ap
         JOIN catalogue_song aps ON aps.id = ap.song_id
         JOIN catalogue_artist apa ON apa.id = aps.artist_id
         WHERE ap.song_id = s.id OR ap.song_id IN (
             SELECT v.version_id FROM catalogue_version v
             JOIN catalogue_song vs ON vs.id = v.version_id
-            WHERE v.original_id = s.id AND vs.status = 'published'
+            WHERE v.original_id = s.id AND vs.status = %(published)s
         )
     ) AS appearances,
     -- The song's own editor's picks and the site-wide ones.
-    (SELECT json_agg(pick ORDER BY pick.position, pick.title)
+    (SELECT json_agg(pick ORDER BY {ordering(EditorsPick, "pick")})
         FROM (
             SELECT ep.* FROM catalogue_editorspick ep
-            WHERE ep.status = 'published' AND (ep.site_wide OR EXISTS (
+            WHERE ep.status = %(published)s AND (ep.site_wide OR EXISTS (
                 SELECT 1 FROM catalogue_editorspick_songs eps
                 WHERE eps.editorspick_id = ep.id AND eps.song_id = s.id
             ))
-            ORDER BY ep.position, ep.title
+            ORDER BY {ordering(EditorsPick, "ep")}
             LIMIT {EDITORS_PICKS}
         ) pick
     ) AS editors_picks,
@@ -164,14 +250,14 @@ SELECT
         ) best
         JOIN catalogue_song rs ON rs.id = best.id
         JOIN catalogue_artist ra ON ra.id = rs.artist_id
-        WHERE rs.status = 'published'
+        WHERE rs.status = %(published)s
     ) AS related_songs
 FROM catalogue_song s
 JOIN catalogue_artist a ON a.id = s.artist_id
 LEFT JOIN catalogue_album al ON al.id = s.album_id
 LEFT JOIN catalogue_artist ala ON ala.id = al.artist_id
 WHERE a.slug = %(artist_slug)s AND s.slug = %(slug)s
-    AND (s.status = 'published' OR %(drafts)s)
+    AND (s.status = %(published)s OR %(drafts)s)
 """
 
 
@@ -197,7 +283,7 @@ class SongPage:
         self.best_peak = min(peaks, default=None)
 
 
-def load(artist_slug, slug, *, include_drafts):
+def load_song_page(artist_slug, slug, *, include_drafts):
     """The song at /songs/<artist_slug>/<slug>/ and its parts, or None: one query.
 
     Drafts only when `include_drafts`; facts, versions, originals and related songs only
@@ -205,12 +291,13 @@ def load(artist_slug, slug, *, include_drafts):
     `shared_tags` and `shared_people` set.
     """
     parameters = {
+        "published": Status.PUBLISHED,
         "artist_slug": artist_slug,
         "slug": slug,
         "drafts": include_drafts,
         "song_type": ContentType.objects.get_for_model(Song).pk,
     }
-    with prepared_cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(_STATEMENT, parameters)
         row = cursor.fetchone()
     if row is None:

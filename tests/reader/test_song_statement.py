@@ -1,0 +1,126 @@
+"""The song page's hand-written statement loads what the ORM would, field by field."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Q
+
+from catalogue.models import Appearance, EditorsPick, Song, Status
+from catalogue.selectors import (
+    EDITORS_PICKS,
+    SONG_PAGE_MODELS,
+    TAG_ORDERING,
+    load_song_page,
+)
+from songfacts.json_rows import stored_fields, unloadable_fields
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seed(db):
+    call_command("load_seed", verbosity=0)
+    return Song.objects.select_related("artist", "album__artist").get(
+        artist__slug="david-bowie", slug="heroes"
+    )
+
+
+def _orm_page(song):
+    """What the song page shows, as the named QuerySets load it."""
+    published_versions = song.versions.filter(version__status=Status.PUBLISHED)
+    return {
+        "facts": list(song.facts.published().prefetch_related("sources")),
+        "credits": list(song.credits.select_related("person", "role")),
+        "chart_entries": list(song.chart_entries.select_related("chart")),
+        "certifications": list(song.certifications.all()),
+        "versions": list(published_versions.select_related("version__artist")),
+        "originals": list(
+            song.version_of.filter(original__status=Status.PUBLISHED)
+            .select_related("original__artist")
+            .order_by("pk")
+        ),
+        "tags": list(song.tags.order_by(*TAG_ORDERING)),
+        "appearances": list(
+            Appearance.objects.filter(
+                Q(song=song) | Q(song__in=published_versions.values("version"))
+            ).select_related("song__artist")
+        ),
+        "editors_picks": list(EditorsPick.objects.for_song(song)[:EDITORS_PICKS]),
+    }
+
+
+def _assert_same(orm, loaded, where):
+    assert type(orm) is type(loaded), where
+    for field in stored_fields(type(orm)):
+        expected, got = getattr(orm, field.attname), getattr(loaded, field.attname)
+        assert got == expected, f"{where}.{field.name}"
+        assert type(got) is type(expected), f"{where}.{field.name}"
+
+
+def _assert_same_rows(orm_rows, loaded_rows, where, relations=()):
+    assert len(loaded_rows) == len(orm_rows), where
+    for n, (orm, loaded) in enumerate(zip(orm_rows, loaded_rows, strict=True)):
+        _assert_same(orm, loaded, f"{where}[{n}]")
+        for path in relations:
+            orm_related, loaded_related = orm, loaded
+            for step in path.split("."):
+                orm_related = getattr(orm_related, step)
+                loaded_related = getattr(loaded_related, step)
+            _assert_same(orm_related, loaded_related, f"{where}[{n}].{path}")
+
+
+def test_the_seed_song_has_every_part_to_compare(seed):
+    orm = _orm_page(seed)
+    assert all(orm[part] for part in orm if part != "certifications"), {
+        part: len(rows) for part, rows in orm.items()
+    }
+
+
+def test_it_loads_the_song_as_the_orm_does(seed):
+    page = load_song_page("david-bowie", "heroes", include_drafts=False)
+
+    _assert_same(seed, page.song, "song")
+    _assert_same(seed.artist, page.song.artist, "song.artist")
+    _assert_same(seed.album, page.song.album, "song.album")
+    _assert_same(seed.album.artist, page.song.album.artist, "song.album.artist")
+
+
+def test_it_loads_every_part_as_the_orm_does(seed):
+    page = load_song_page("david-bowie", "heroes", include_drafts=False)
+    orm = _orm_page(seed)
+
+    _assert_same_rows(orm["facts"], page.facts, "facts")
+    for n, fact in enumerate(orm["facts"]):
+        _assert_same_rows(list(fact.sources.all()), page.facts[n].source_list, f"facts[{n}]")
+    _assert_same_rows(orm["credits"], page.credits, "credits", ["person", "role"])
+    _assert_same_rows(orm["chart_entries"], page.chart_entries, "chart_entries", ["chart"])
+    _assert_same_rows(orm["certifications"], page.certifications, "certifications")
+    _assert_same_rows(orm["versions"], page.versions, "versions", ["version", "version.artist"])
+    _assert_same_rows(
+        orm["originals"], page.originals, "originals", ["original", "original.artist"]
+    )
+    _assert_same_rows(orm["tags"], page.tags, "tags")
+    _assert_same_rows(orm["appearances"], page.appearances, "appearances", ["song"])
+    _assert_same_rows(orm["editors_picks"], page.editors_picks, "editors_picks")
+
+
+def test_it_converts_dates_and_lengths_as_the_orm_does(seed):
+    seed.length = datetime.timedelta(minutes=6, seconds=7)
+    seed.save()
+    seed.certifications.create(
+        body="BPI", level="Platinum", certified_on=datetime.date(2016, 1, 15)
+    )
+    seed.refresh_from_db()
+
+    page = load_song_page("david-bowie", "heroes", include_drafts=False)
+
+    _assert_same(seed, page.song, "song")
+    _assert_same_rows(list(seed.certifications.all()), page.certifications, "certifications")
+
+
+@pytest.mark.parametrize("model", SONG_PAGE_MODELS, ids=lambda model: model.__name__)
+def test_every_field_the_statement_loads_has_a_conversion(model):
+    assert unloadable_fields(model) == [], (
+        f"{model.__name__} has a field type songfacts.json_rows does not convert from JSON"
+    )
