@@ -236,7 +236,9 @@ class _Forms(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self._textarea is not None:
+            # As browsers do, a newline just after <textarea> is not part of the value.
+            self._textarea[1] = self._textarea[1].removeprefix("\r").removeprefix("\n")
             self._textarea = None
         elif tag == "select":
             self._select = None
