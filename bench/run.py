@@ -350,7 +350,7 @@ def ensure_editor(env):
     """The editor whose changes the workload makes (created once per database)."""
     username, password = EDITOR
     django_shell(
-        env,
+        {**env, "CACHE_URL": "dummy://"},
         "from django.contrib.auth.models import User; "
         "from django.core.management import call_command; "
         f"User.objects.filter(username={username!r}).exists() or call_command("
