@@ -3,8 +3,7 @@
 Each stored page carries the keys of what it showed (songfacts.cache_keys) and, for each key,
 the version it had when the page was stored. A purge gives each of its keys a new version in
 the shared cache: a page is served only while every one of its keys still has the version it
-was stored with, so a change costs exactly the pages that showed it. A key whose version is
-missing (never stored, or evicted) counts as changed.
+was stored with, so a change costs exactly the pages that showed it.
 
 A render that began before a purge may have read the data from before the change: a page is
 not stored when any of its keys was purged after its render began (with PURGE_CLOCK_SKEW for
@@ -43,11 +42,12 @@ from songfacts import cache_keys
 from songfacts.change_listener import listener
 
 PAGE_PREFIX = "page-cache:page:"
-# After PAGE_PREFIX in key order, so that the database cache's cull (which deletes the first
-# keys in order) drops pages before the versions that guard them.
+# A key never purged has no version: a page stored while it had none is current until it is
+# purged. Were a purged key's version lost while a page stored before the purge survived, the
+# page would look current again; so versions never expire, and caches drop pages first: the
+# database cache culls the first keys in order, and VERSION_PREFIX sorts after PAGE_PREFIX;
+# Redis evicts only keys with a lifetime under a volatile-* policy (README.md).
 VERSION_PREFIX = "page-cache:version:"
-# A version for keys first seen when a page is stored; any value other than a purge's will do.
-FIRST_VERSION = 1
 CSRF_PLACEHOLDER = b"__csrf_token__"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 # The comment and suggestion forms' token against double submits (comments.forms), which
@@ -254,11 +254,6 @@ def _store(page_key, page, started_ns):
     versions = _current_versions(page.keys)
     if any(v is not None and v > started_ns - PURGE_CLOCK_SKEW_NS for v in versions):
         return False
-    missing = [key for key, version in zip(page.keys, versions, strict=True) if version is None]
-    if missing:
-        for key in missing:
-            cache.add(VERSION_PREFIX + key, FIRST_VERSION, None)
-        versions = _current_versions(page.keys)
     page.versions = versions
     cache.set(page_key, _packed(page), settings.PAGE_CACHE_SECONDS)
     return True

@@ -5,7 +5,7 @@ import time
 
 import psycopg
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 
@@ -252,13 +252,27 @@ def test_a_page_rendered_across_a_purge_of_what_it_shows_is_not_stored(
     assert client.get(song_url)["X-Page-Cache"] == "hit"
 
 
-def test_a_key_whose_version_was_evicted_counts_as_changed(client, song_url, published_song):
+def test_a_full_database_cache_drops_pages_before_the_versions_that_guard_them(
+    client, song_url, published_song, monkeypatch
+):
     client.get(song_url)
-    page_cache.forget_local_pages()
+    cache_keys.purge([f"song-{published_song.pk}"])
+    page_key = next(k for k in _cache_keys() if page_cache.PAGE_PREFIX in k)
+    version_key = next(k for k in _cache_keys() if f"song-{published_song.pk}" in k)
+    database_cache = caches["default"]
+    monkeypatch.setattr(database_cache, "_max_entries", 1)
+    monkeypatch.setattr(database_cache, "_cull_frequency", 2)
 
-    cache.delete(page_cache.VERSION_PREFIX + f"song-{published_song.pk}")
+    database_cache.set("one-more", 1)
 
-    assert client.get(song_url)["X-Page-Cache"] == "miss"
+    assert page_key not in _cache_keys()
+    assert version_key in _cache_keys()
+
+
+def _cache_keys():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM songfacts_cache")
+        return {key for (key,) in cursor.fetchall()}
 
 
 def test_logged_in_readers_never_get_cached_pages(client, song_url, reader):
