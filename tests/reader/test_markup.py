@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from catalogue.markup import render_fact, video_embed
 from catalogue.models import Fact, Status
+from catalogue.templatetags.catalogue import fact_text
 
 
 @pytest.mark.parametrize(
@@ -141,3 +142,18 @@ def test_fact_revisions_keep_the_body_and_not_its_html(published_song):
 
     assert fact.history.get().body == "Kept."
     assert not hasattr(fact.history.get(), "body_html")
+
+
+@pytest.mark.django_db
+def test_fact_text_reads_the_stored_html_of_a_fact(published_song):
+    fact = Fact.objects.create(song=published_song, body="Typed.")
+    fact.body_html = "<p>Stored <em>then</em> &amp; kept.</p><p>Second.</p>"
+
+    assert fact_text(fact) == "Stored then & kept. Second."
+    assert fact_text(fact, 2) == "Stored then…"
+
+
+def test_fact_text_renders_a_body_it_is_given_instead_of_a_fact():
+    assert fact_text("<script>alert(1)</script>One &amp; <em>two</em>.\n\nThree.") == (
+        "One & two. Three."
+    )
