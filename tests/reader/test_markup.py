@@ -157,3 +157,14 @@ def test_fact_text_renders_a_body_it_is_given_instead_of_a_fact():
     assert fact_text("<script>alert(1)</script>One &amp; <em>two</em>.\n\nThree.") == (
         "One & two. Three."
     )
+
+
+@pytest.mark.django_db
+def test_reverting_a_fact_to_a_revision_renders_that_revisions_body(published_song):
+    fact = Fact.objects.create(song=published_song, body="First.")
+    fact.body = "Second."
+    fact.save()
+
+    fact.history.earliest().instance.save()
+
+    assert Fact.objects.get(pk=fact.pk).body_html == "<p>First.</p>"

@@ -3,7 +3,9 @@
 Facts and comments keep the HTML of their text in `body_html`, rendered when they are saved.
 Run this after changing how text is rendered (catalogue.markup, comments.markup) or
 ALLOWED_HOSTS (which links in facts are to other sites). It writes only the rows whose HTML
-differs, a batch at a time, so that the site keeps running meanwhile.
+differs, a batch at a time, so that the site keeps running meanwhile. For a million facts and
+a million comments whose HTML had not changed it took 35 s on two cores; writing every row, as
+the migrations that added the columns did, 75 s for the facts and 43 s for the comments.
 """
 
 import time
