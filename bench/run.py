@@ -10,7 +10,7 @@ and with a comment a second and an editor's fact edit every ten seconds.
 
 Sizes come from the environment: BENCH_SONGS, BENCH_FACTS, BENCH_COMMENTS (100,000 /
 1,000,000 / 1,000,000 by default), BENCH_SECONDS per page (10), BENCH_CONNECTIONS (16),
-BENCH_WORKLOAD_SONGS (20,000), BENCH_WARM_SECONDS (40), BENCH_WORKLOAD_SECONDS per workload
+BENCH_WORKLOAD_SONGS (20,000), BENCH_WORKLOAD_SECONDS per workload
 phase (twice BENCH_SECONDS). BENCH_ONLY=pages or BENCH_ONLY=workload runs one table's phases.
 BENCH_DATABASE_URL names a server (the project's embedded one by default), BENCH_DATABASE_NAME
 the database on it (songfacts_bench).
@@ -50,10 +50,9 @@ SEARCH_QUERIES = ["qwertyuiop", "zyx0042", "zyx1999", "guitar studio", "recorded
 ONLY = os.environ.get("BENCH_ONLY", "")
 # The workload: song pages by popularity over this many published songs, warmed this long.
 WORKLOAD_SONGS = int(os.environ.get("BENCH_WORKLOAD_SONGS", 20_000))
-WARM_SECONDS = int(os.environ.get("BENCH_WARM_SECONDS", 40))
 WORKLOAD_SECONDS = int(os.environ.get("BENCH_WORKLOAD_SECONDS", SECONDS * 2))
 # Requests drawn in advance: a stretch of them for each wrk thread of each phase.
-WORKLOAD_SAMPLES = 400_000
+WORKLOAD_SAMPLES = 2_000_000
 EDITOR = ("bencheditor", "bench-editor-password-not-for-production")
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/")
 
@@ -370,6 +369,18 @@ def remove_bench_comments(env):
     )
 
 
+def warm(base, paths_file):
+    """The workload in slices until the page cache's hit ratio stops growing; the ratios."""
+    ratios = []
+    for region in range(workload.WARM_SLICES):
+        run = workload.run_wrk(base, paths_file, region, workload.WARM_SLICE_SECONDS, CONNECTIONS)
+        ratios.append(run["hits"] / max(run["responses"], 1))
+        log(f"Warming, slice {region + 1}: {run['rps']:.0f} req/s, {ratios[-1]:.1%} hits")
+        if len(ratios) > 1 and ratios[-1] - ratios[-2] < workload.WARM_STEADY_GAIN:
+            break
+    return ratios
+
+
 def workload_phases(env, pages):
     """Readers by popularity on one gunicorn with the page cache on, warmed: the floor, the
     readers alone, then the readers with a comment a second and a fact edit every 10 s."""
@@ -387,12 +398,13 @@ def workload_phases(env, pages):
             status, _ = get(base, songs[0])
             if status != 200:
                 sys.exit(f"{songs[0]} answered {status}; the benchmark needs 200s")
-            log(f"Warming with the workload for {WARM_SECONDS} s...")
-            workload.run_wrk(base, paths_file, 0, WARM_SECONDS, CONNECTIONS)
+            results["warming"] = warm(base, paths_file)
             results["floor"] = with_cpu(master, lambda: wrk(base, pages["floor"]))
             results["readers"] = with_cpu(
                 master,
-                lambda: workload.run_wrk(base, paths_file, 1, WORKLOAD_SECONDS, CONNECTIONS),
+                lambda: workload.run_wrk(
+                    base, paths_file, workload.READERS_REGION, WORKLOAD_SECONDS, CONNECTIONS
+                ),
             )
             editor = workload.FactEditor(
                 base, pages["edited facts"], *EDITOR, admin_path=ADMIN_PATH
@@ -402,7 +414,9 @@ def workload_phases(env, pages):
             with workload.writing(poster, editor):
                 results["writes"] = with_cpu(
                     master,
-                    lambda: workload.run_wrk(base, paths_file, 2, WORKLOAD_SECONDS, CONNECTIONS),
+                    lambda: workload.run_wrk(
+                        base, paths_file, workload.WRITES_REGION, WORKLOAD_SECONDS, CONNECTIONS
+                    ),
                 )
             results["poster"] = poster.summary("comments posted (1 a second)")
             results["editor"] = editor.summary("fact edits in the admin (1 every 10 s)")
@@ -457,12 +471,14 @@ def print_table(rows, search_p95, naive_p95, middle, end):
 
 
 def print_workload_table(pages, results):
+    warming = ", ".join(f"{ratio:.0%}" for ratio in results["warming"])
     backend = "Redis" if os.environ.get("CACHE_URL", "").startswith("redis") else "database"
     print(
         f"\nReaders' workload: song pages by popularity (Zipf, exponent "
         f"{workload.ZIPF_EXPONENT:g}) over {len(pages['workload']):,} of "
         f"{pages['published songs']:,} published songs; page cache on ({backend} cache), "
-        f"warmed {WARM_SECONDS} s; wrk, {CONNECTIONS} connections, {WORKLOAD_SECONDS} s per "
+        f"warmed in slices of {workload.WARM_SLICE_SECONDS} s until steady (hits: {warming}); "
+        f"wrk, {CONNECTIONS} connections, {WORKLOAD_SECONDS} s per "
         f"phase, {os.cpu_count()} cores\n"
     )
     print(

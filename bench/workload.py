@@ -30,8 +30,17 @@ from urllib.parse import urlencode
 ZIPF_EXPONENT = 1.0
 SEED = 20_000
 THREADS = 2
-# The regions of the paths file: warming, the phase without writes, the phase with writes.
-REGIONS = 3
+# Warming runs in slices of WARM_SLICE_SECONDS until the hit ratio of a slice gains less
+# than WARM_STEADY_GAIN on the slice before (the cache has reached its steady state), or
+# until WARM_SLICES slices have run.
+WARM_SLICES = 9
+WARM_SLICE_SECONDS = 20
+WARM_STEADY_GAIN = 0.01
+# The regions of the paths file: one per warming slice, then the phase without writes and
+# the phase with writes.
+REGIONS = WARM_SLICES + 2
+READERS_REGION = WARM_SLICES
+WRITES_REGION = WARM_SLICES + 1
 # The name and place the comment writer signs with (bench/run.py removes its comments after).
 COMMENT_AUTHOR = ("Bench Reader", "Loopback")
 

@@ -94,14 +94,23 @@ def video_embed(url):
     return ""
 
 
-def rerender(model, render, *, using=DEFAULT_DB_ALIAS, batch_size=RERENDER_BATCH, progress=None):
+def rerender(
+    model,
+    render,
+    *,
+    using=DEFAULT_DB_ALIAS,
+    batch_size=RERENDER_BATCH,
+    progress=None,
+    changed_songs=None,
+):
     """Render every row's `body` into its `body_html` again with `render`, in batches by id,
     writing only the rows whose HTML differs. Returns (rows read, rows changed).
 
-    Reads and writes nothing but id, body and body_html, so that a migration can pass its
-    historical model. `progress(read, total, changed)` is called after each batch. Each batch
-    is one UPDATE, which writes a row only while its body is still the text rendered here: an
-    edit saved meanwhile keeps the HTML its own save rendered.
+    Reads and writes nothing but id, body and body_html (and the song of a changed row), so
+    that a migration can pass its historical model. `progress(read, total, changed)` is called
+    after each batch, `changed_songs(song_ids)` with the songs of the rows a batch changed.
+    Each batch is one UPDATE, which writes a row only while its body is still the text
+    rendered here: an edit saved meanwhile keeps the HTML its own save rendered.
     """
     rows_of = model._base_manager.db_manager(using).order_by("pk")
     total = rows_of.count()
@@ -113,6 +122,7 @@ def rerender(model, render, *, using=DEFAULT_DB_ALIAS, batch_size=RERENDER_BATCH
         UPDATE {table} AS t SET body_html = batch.html
         FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS batch(id, body, html)
         WHERE t.id = batch.id AND t.body = batch.body
+        RETURNING t.song_id
     """
     read = changed = 0
     last_pk = 0
@@ -124,7 +134,10 @@ def rerender(model, render, *, using=DEFAULT_DB_ALIAS, batch_size=RERENDER_BATCH
         if stale:
             with connection.cursor() as cursor:
                 cursor.execute(statement, [list(column) for column in zip(*stale, strict=True)])
+                song_ids = {song_id for (song_id,) in cursor.fetchall()}
                 changed += cursor.rowcount
+            if changed_songs is not None and song_ids:
+                changed_songs(song_ids)
         read += len(batch)
         if progress is not None:
             progress(read, total, changed)

@@ -10,7 +10,8 @@ from django.http import Http404
 
 from comments.forms import CommentForm, FactSuggestionForm
 from comments.models import Comment
-from songfacts.json_rows import instance
+from songfacts import cache_keys
+from songfacts.json_rows import instance, ordering
 
 COMMENTS_PER_PAGE = 20
 PAGE_PARAMETER = "comments_page"
@@ -56,15 +57,6 @@ def _positive_int(value):
     return number if number >= 1 else None
 
 
-def _order_by(ordering, alias):
-    """`ordering` (field names, "-" for descending) as an ORDER BY list for table `alias`."""
-    return ", ".join(
-        f"{alias}.{Comment._meta.get_field(name.lstrip('-')).column}"
-        f"{' DESC' if name.startswith('-') else ''}"
-        for name in ordering
-    )
-
-
 # One statement for what named QuerySets would load in three queries: the counts of the
 # song's Comment.objects.shown() and .published().top_level(), and one page of the latter,
 # each thread with its published replies (tests/comments/test_section.py loads both ways and
@@ -84,14 +76,14 @@ SELECT
         WHERE c.song_id = %(song)s AND c.status = {_PUBLISHED} AND c.parent_id IS NULL
     ) AS threads,
     (SELECT json_agg(json_build_object('comment', thread, 'replies', (
-            SELECT json_agg(reply ORDER BY {_order_by(REPLY_ORDERING, "reply")})
+            SELECT json_agg(reply ORDER BY {ordering(Comment, "reply", names=REPLY_ORDERING)})
             FROM comments_comment reply
             WHERE reply.parent_id = thread.id AND reply.status = {_PUBLISHED}
-        )) ORDER BY {_order_by(THREAD_ORDERING, "thread")})
+        )) ORDER BY {ordering(Comment, "thread", names=THREAD_ORDERING)})
         FROM (
             SELECT * FROM comments_comment c
             WHERE c.song_id = %(song)s AND c.status = {_PUBLISHED} AND c.parent_id IS NULL
-            ORDER BY {_order_by(THREAD_ORDERING, "c")}
+            ORDER BY {ordering(Comment, "c", names=THREAD_ORDERING)}
             OFFSET %(offset)s LIMIT %(limit)s
         ) thread
     ) AS page
@@ -107,6 +99,8 @@ def song_comment_section(song, *, request):
     the reader is replying (`?reply_to=PK`). A page number that is not a number falls back to
     page 1; one past the last page is a 404.
     """
+    # The section shows the song's comments, even before it has any (songfacts.cache_keys).
+    cache_keys.add(f"song-{song.pk}-comments")
     number = _positive_int(request.GET.get(PAGE_PARAMETER)) or 1
     offset = (number - 1) * COMMENTS_PER_PAGE
     if offset > MAX_OFFSET:

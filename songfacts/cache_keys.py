@@ -145,6 +145,12 @@ def register(model, *, shown_under, joins=(), visible=None, shown_under_also=Non
     )
 
 
+def shown_under(model, **values):
+    """The keys a row of `model` with these field values is shown under (for writes that
+    bypass save(), such as an UPDATE of many rows)."""
+    return _fill(_rules[model].shown_under, values)
+
+
 def register_m2m(through, *, keys):
     """A many-to-many table without a model of its own: any change purges `keys`."""
 

@@ -38,12 +38,13 @@ def columns(model, alias):
     return ", ".join(f"{alias}.{field.column}" for field in stored_fields(model))
 
 
-def ordering(model, alias, related=None, *, skip=()):
-    """`model`'s Meta.ordering as SQL for a statement's ORDER BY: `alias` names the model's
-    table, `related` the tables of the relations it orders by ({"role": "r"}); `skip` leaves
-    out what is the same for every row (a fact's song, within one song)."""
+def ordering(model, alias, related=None, *, skip=(), names=None):
+    """`model`'s Meta.ordering (or the field `names` given, "-" for descending, as for
+    order_by()) as SQL for a statement's ORDER BY: `alias` names the model's table, `related`
+    the tables of the relations it orders by ({"role": "r"}); `skip` leaves out what is the
+    same for every row (a fact's song, within one song)."""
     terms = []
-    for name in model._meta.ordering:
+    for name in model._meta.ordering if names is None else names:
         descending = name.startswith("-")
         *path, field_name = name.lstrip("-").split("__")
         if name.lstrip("-") in skip:

@@ -9,8 +9,6 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from catalogue import markup
-
 register = template.Library()
 
 # The escapes of Django's json_script: no "</script>", "<!--" or "&" can end the data block.
@@ -20,12 +18,13 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 @register.filter
 def fact_text(fact, words=40):
     """A fact as plain text of at most `words` words, for summaries and meta tags: the text
-    of the HTML stored with it (Fact.body_html). Given a fact's body instead of the fact, it
-    renders the body first, as the page shows it.
+    of the HTML stored with it (Fact.body_html); "" for no fact.
 
     Plain str, not safe: the template escapes it, also inside attribute values.
     """
-    fact_html = markup.render_fact(fact) if isinstance(fact, str) else fact.body_html
+    if not fact:
+        return ""
+    fact_html = fact.body_html
     # A space where paragraphs and lines break, so that their words stay apart.
     spaced = fact_html.replace("</p>", " </p>").replace("<br>", " ")
     text = " ".join(html.unescape(strip_tags(spaced)).split())

@@ -12,6 +12,7 @@ from catalogue.management.commands import render_markup
 from catalogue.models import Fact
 from comments.markup import render_comment
 from comments.models import Comment
+from songfacts import cache_keys
 from tests.conftest import make_song
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,18 @@ def test_the_migrations_render_every_row_that_was_there(migration, model):
     render(apps, connection.schema_editor())
 
     assert model.objects.get().body_html in ("<p>A fact.</p>", "<p>A comment.</p>")
+
+
+def test_it_purges_the_pages_of_the_songs_whose_html_changed(monkeypatch):
+    purged = []
+    monkeypatch.setattr(cache_keys, "purge", lambda keys: purged.append(set(keys)))
+    changed, unchanged = make_song(), make_song()
+    Comment.objects.create(song=changed, author_name="Ken", body="quiet.")
+    Comment.objects.create(song=unchanged, author_name="Ann", body="Loud.")
+    monkeypatch.setitem(
+        render_markup.TABLES, "comments", (Comment, lambda text: render_comment(text.title()))
+    )
+
+    call_command("render_markup", "--only=comments", verbosity=0)
+
+    assert purged == [{f"song-{changed.pk}-comments"}]

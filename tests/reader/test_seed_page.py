@@ -25,7 +25,7 @@ def plain(markup):
 
 @pytest.fixture
 def heroes_page(client):
-    call_command("loaddata", FIXTURE, verbosity=0)
+    call_command("load_seed", verbosity=0)
     response = client.get(URL)
     assert response.status_code == 200
     return response.content.decode()

@@ -5,7 +5,8 @@ Run this after changing how text is rendered (catalogue.markup, comments.markup)
 ALLOWED_HOSTS (which links in facts are to other sites). It writes only the rows whose HTML
 differs, a batch at a time, so that the site keeps running meanwhile. For a million facts and
 a million comments whose HTML had not changed it took 35 s on two cores; writing every row, as
-the migrations that added the columns did, 75 s for the facts and 43 s for the comments.
+the migrations that added the columns did, 75 s for the facts and 43 s for the comments. The
+cached pages that show a changed row are purged batch by batch (songfacts.cache_keys).
 """
 
 import time
@@ -16,6 +17,7 @@ from catalogue.markup import RERENDER_BATCH, render_fact, rerender
 from catalogue.models import Fact
 from comments.markup import render_comment
 from comments.models import Comment
+from songfacts import cache_keys
 
 TABLES = {"facts": (Fact, render_fact), "comments": (Comment, render_comment)}
 
@@ -36,7 +38,15 @@ class Command(BaseCommand):
             model, render = TABLES[label]
             started = time.monotonic()
             progress = self.progress(label, started) if verbosity else None
-            read, changed = rerender(model, render, batch_size=batch_size, progress=progress)
+            read, changed = rerender(
+                model,
+                render,
+                batch_size=batch_size,
+                progress=progress,
+                changed_songs=lambda song_ids, model=model: cache_keys.purge(
+                    key for pk in song_ids for key in cache_keys.shown_under(model, song_id=pk)
+                ),
+            )
             if verbosity:
                 if read:
                     self.stderr.write("")  # ends the progress line
