@@ -80,7 +80,8 @@ def purge(keys):
 def purge_on_commit(keys, using=None):
     keys = frozenset(keys)
     if keys:
-        transaction.on_commit(partial(purge, keys), using=using)
+        # robust: a purge that fails is logged, and the change it follows stands.
+        transaction.on_commit(partial(purge, keys), using=using, robust=True)
 
 
 class _Template:

@@ -68,15 +68,17 @@ class StoredPage:
     versions: tuple[int, ...]
     etag: str
     stored_at: float
-    # A page with a lifetime of its own, and no keys: when it stops being served.
-    expires_at: float | None = None
+    # When it stops being served: PAGE_CACHE_SECONDS after it was stored, or sooner for a
+    # page with a lifetime of its own (and no keys), such as search results.
+    expires_at: float
+    own_lifetime: bool = False
 
     @property
     def has_form(self):
         return CSRF_PLACEHOLDER in self.content
 
     def fresh(self, now):
-        return self.expires_at is None or now < self.expires_at
+        return now < self.expires_at
 
 
 def purge(keys):
@@ -218,7 +220,8 @@ class AnonymousPageCacheMiddleware:
             versions=(),
             etag=_etag(content),
             stored_at=now,
-            expires_at=now + lifetime if lifetime else None,
+            expires_at=now + (lifetime or settings.PAGE_CACHE_SECONDS),
+            own_lifetime=bool(lifetime),
         )
         if _store(page_key, page, started_ns):
             self._keep(page_key, page, heard)
@@ -248,7 +251,7 @@ class AnonymousPageCacheMiddleware:
 def _store(page_key, page, started_ns):
     """Store `page` with its keys' current versions; False when one of them was purged
     after the render began, which may have read the data from before the change."""
-    if page.expires_at is not None:
+    if page.own_lifetime:
         cache.set(page_key, _packed(page), int(page.expires_at - page.stored_at))
         return True
     versions = _current_versions(page.keys)
@@ -263,7 +266,7 @@ def _describe(response, page):
     """The headers that an HTTP cache in front, and the reader's browser, go by."""
     response["ETag"] = page.etag
     response["Last-Modified"] = http_date(page.stored_at)
-    if page.expires_at is not None:
+    if page.own_lifetime:
         patch_cache_control(response, public=True, max_age=int(page.expires_at - time.time()))
         return
     if page.keys:
@@ -307,6 +310,7 @@ def _packed(page):
         page.etag,
         page.stored_at,
         page.expires_at,
+        page.own_lifetime,
     )
 
 

@@ -362,3 +362,15 @@ def test_a_worker_keeps_copies_within_its_budget(client, song_url, other_song_ur
     assert page_cache._recent.get(page_cache.PAGE_PREFIX) is None
     assert len(page_cache._recent.pages) == 1
     assert page_cache._recent.size <= size + 1
+
+
+def test_a_page_is_rendered_again_once_its_lifetime_is_over(
+    client, song_url, settings, monkeypatch
+):
+    client.get(song_url)
+    assert client.get(song_url)["X-Page-Cache"] == "hit"
+
+    later = time.time() + settings.PAGE_CACHE_SECONDS
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+
+    assert client.get(song_url)["X-Page-Cache"] == "miss"
