@@ -43,6 +43,8 @@ PAGE_NUMBER_MAX_DIGITS = 9
 # The largest release year a song can have (a PositiveSmallIntegerField): a later decade
 # holds nothing, and its range would not fit the column's type in a bound parameter.
 LAST_YEAR = 32767
+# How long the home page may be kept in the page cache at most (songfacts.cache_keys).
+HOME_LIFETIME = 600
 
 
 def _page(request, object_list, per_page):
@@ -470,6 +472,8 @@ def home(request):
     Queries: 5 (see catalogue.selectors.home_page).
     """
     cache_keys.add("home")
+    # It says how long ago each comment was posted, and its song of the day changes daily.
+    cache_keys.keep_at_most(HOME_LIFETIME)
     page = selectors.home_page(timezone.localdate())
     context = {
         "latest_facts": page.latest_facts,

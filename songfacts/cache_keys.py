@@ -32,15 +32,30 @@ from django.utils.module_loading import import_string
 _collected = ContextVar("cache_keys", default=None)
 
 
+class Collected(set):
+    """The keys of what a page loaded, and how long at most it may be kept (None: as long
+    as the cache keeps pages)."""
+
+    lifetime = None
+
+
 @contextmanager
 def collecting():
-    """Collect the keys of what is loaded while the block runs; yields the set."""
-    keys = set()
+    """Collect the keys of what is loaded while the block runs; yields them (a Collected)."""
+    keys = Collected()
     token = _collected.set(keys)
     try:
         yield keys
     finally:
         _collected.reset(token)
+
+
+def keep_at_most(seconds):
+    """The page being rendered may be kept this long at most, whatever its keys: for a page
+    that shows how long ago something happened."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.lifetime = min(seconds, collected.lifetime or seconds)
 
 
 def add(*keys):

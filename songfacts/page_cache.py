@@ -23,6 +23,7 @@ long without keys.
 """
 
 import hashlib
+import math
 import re
 import threading
 import time
@@ -69,13 +70,18 @@ class StoredPage:
     etag: str
     stored_at: float
     # When it stops being served: PAGE_CACHE_SECONDS after it was stored, or sooner for a
-    # page with a lifetime of its own (and no keys), such as search results.
+    # page that asked (cache_keys.keep_at_most) or has a lifetime of its own (and no keys),
+    # such as search results.
     expires_at: float
     own_lifetime: bool = False
 
     @property
     def has_form(self):
         return CSRF_PLACEHOLDER in self.content
+
+    @property
+    def lifetime(self):
+        return round(self.expires_at - self.stored_at)
 
     def fresh(self, now):
         return now < self.expires_at
@@ -212,16 +218,17 @@ class AnonymousPageCacheMiddleware:
         if not _is_storable(response):
             return response
         content = _with_placeholders(response.content)
-        lifetime = get_max_age(response)
+        own_lifetime = get_max_age(response)
+        lifetime = own_lifetime or min(settings.PAGE_CACHE_SECONDS, keys.lifetime or math.inf)
         page = StoredPage(
             content=content,
             content_type=response["Content-Type"],
-            keys=() if lifetime else tuple(sorted(keys)),
+            keys=() if own_lifetime else tuple(sorted(keys)),
             versions=(),
             etag=_etag(content),
             stored_at=now,
-            expires_at=now + (lifetime or settings.PAGE_CACHE_SECONDS),
-            own_lifetime=bool(lifetime),
+            expires_at=now + lifetime,
+            own_lifetime=bool(own_lifetime),
         )
         if _store(page_key, page, started_ns):
             self._keep(page_key, page, heard)
@@ -252,13 +259,13 @@ def _store(page_key, page, started_ns):
     """Store `page` with its keys' current versions; False when one of them was purged
     after the render began, which may have read the data from before the change."""
     if page.own_lifetime:
-        cache.set(page_key, _packed(page), int(page.expires_at - page.stored_at))
+        cache.set(page_key, _packed(page), page.lifetime)
         return True
     versions = _current_versions(page.keys)
     if any(v is not None and v > started_ns - PURGE_CLOCK_SKEW_NS for v in versions):
         return False
     page.versions = versions
-    cache.set(page_key, _packed(page), settings.PAGE_CACHE_SECONDS)
+    cache.set(page_key, _packed(page), page.lifetime)
     return True
 
 
@@ -275,7 +282,7 @@ def _describe(response, page):
         # The page holds this reader's CSRF token: no shared cache may keep it.
         patch_cache_control(response, private=True, max_age=0)
     else:
-        patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SECONDS)
+        patch_cache_control(response, public=True, max_age=0, s_maxage=page.lifetime)
 
 
 def _is_storable(response):

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 
 from catalogue.models import Fact, Status
+from catalogue.views import HOME_LIFETIME
 from comments.models import Comment
 from search.services import documents_refresh_facts
 from songfacts import cache_keys, change_listener, page_cache
@@ -374,3 +375,14 @@ def test_a_page_is_rendered_again_once_its_lifetime_is_over(
     monkeypatch.setattr(page_cache.time, "time", lambda: later)
 
     assert client.get(song_url)["X-Page-Cache"] == "miss"
+
+
+def test_a_page_that_asks_is_kept_no_longer_than_it_asked(client, song_url, monkeypatch):
+    first = client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    later = time.time() + HOME_LIFETIME
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+
+    assert f"s-maxage={HOME_LIFETIME}" in first["Cache-Control"]
+    assert client.get("/")["X-Page-Cache"] == "miss"
