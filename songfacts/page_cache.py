@@ -6,8 +6,8 @@ the shared cache: a page is served only while every one of its keys still has th
 was stored with, so a change costs exactly the pages that showed it.
 
 A render that began before a purge may have read the data from before the change: a page is
-not stored when any of its keys was purged after its render began (with PURGE_CLOCK_SKEW for
-hosts whose clocks differ a little).
+not stored when any of its keys was purged after its render began (with PURGE_CLOCK_SKEW_NS
+for hosts whose clocks differ a little).
 
 Each worker also keeps its own copies of the pages it served last, served without asking
 the shared cache while it hears every purge by PostgreSQL's LISTEN/NOTIFY
@@ -17,9 +17,11 @@ in the shared cache, one round trip, before serving it.
 Pages with forms hold a CSRF token that must be the reader's own, and a token against double
 submits: the stored copy keeps placeholders, filled per request with a token for the reader's
 CSRF cookie and a new submission token. The ETag is a digest of the stored copy, the same for
-the same content. Pages that set a
-lifetime of their own (`Cache-Control: max-age`, such as search results) are stored for that
-long without keys.
+the same content.
+
+Pages live PAGE_CACHE_SECONDS at most, or less when they ask (cache_keys.keep_at_most). Pages
+that set a lifetime of their own (`Cache-Control: max-age`, such as search results) are stored
+for that long without keys.
 """
 
 import hashlib
