@@ -13,4 +13,6 @@ ROOT_URLCONF = "bench.urls"
 PAGE_CACHE_UNCACHED_PREFIXES = (*PAGE_CACHE_UNCACHED_PREFIXES, "/bench/")  # noqa: F405
 # Each gunicorn that bench/run.py starts keeps its cache entries under a prefix of its own, so
 # that no phase reads pages another run left (nor another user of the same Redis database).
-CACHES["default"]["KEY_PREFIX"] = os.environ.get("BENCH_CACHE_PREFIX", "bench")  # noqa: F405
+# A new dict: the product's CACHES stays as it is in a process that imports both.
+_PREFIX = os.environ.get("BENCH_CACHE_PREFIX", "bench")
+CACHES = {**CACHES, "default": {**CACHES["default"], "KEY_PREFIX": _PREFIX}}  # noqa: F405
