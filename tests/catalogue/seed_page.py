@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SEED_PAGE = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds" / "heroes-songfacts-page.txt"
-)
+# A copy of the text of the real page the seed content was made from, kept with the tests so
+# that a clone of the repository needs nothing beside it.
+SEED_PAGE = Path(__file__).resolve().parent / "data" / "heroes-songfacts-page.txt"
 BULLET = "  • "
 INDENT = "    "
 CREDIT_LINE = "Suggestion credit:"
