@@ -1,13 +1,16 @@
 """Template helpers for the reader pages."""
 
+import datetime
 import html
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -29,6 +32,15 @@ def fact_text(fact, words=40):
     spaced = fact_html.replace("</p>", " </p>").replace("<br>", " ")
     text = " ".join(html.unescape(strip_tags(spaced)).split())
     return Truncator(text).words(int(words))
+
+
+@register.filter
+def ago(moment):
+    """How long ago `moment` was, as a reader would say it: "just now" within its first
+    minute (Django's timesince says "0 minutes"), else "5 minutes ago"."""
+    if timezone.now() - moment < datetime.timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
 
 
 @register.simple_tag

@@ -157,3 +157,20 @@ def test_the_home_page_costs_the_same_queries_with_50_more_of_everything(
     with django_assert_num_queries(5):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_a_comment_of_the_last_minute_reads_just_now(client):
+    now = timezone.now()
+    Comment.objects.create(song=make_song(), author_name="Ken", body="Hi.", created_at=now)
+    Comment.objects.create(
+        song=make_song(),
+        author_name="Ann",
+        body="Hi.",
+        created_at=now - datetime.timedelta(minutes=5, seconds=10),
+    )
+
+    html = client.get("/").content.decode()
+
+    assert "Ken commented just now" in html
+    assert "Ann commented 5\xa0minutes ago" in html
+    assert "0\xa0minutes" not in html

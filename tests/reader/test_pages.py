@@ -177,16 +177,17 @@ def test_the_person_page_costs_the_same_queries_with_50_credits(client, django_a
 
 def test_the_tag_page_lists_published_songs_with_the_tag(client):
     song = make_song(title="Heroes")
-    song.tags.add("Berlin")
+    song.tags.add("Songs about Berlin")
     draft = make_song(title="Helden", status=Status.DRAFT)
-    draft.tags.add("Berlin")
+    draft.tags.add("Songs about Berlin")
     make_song(title="Warszawa").tags.add("Poland")
     make_song(title="Sound and Vision")
 
-    response = client.get("/tags/berlin/")
+    response = client.get("/tags/songs-about-berlin/")
 
     html = response.content.decode()
     assert "<h1>Songs about Berlin</h1>" in html
+    assert "<title>Songs about Berlin - Songfacts</title>" in html
     assert "Heroes" in html
     assert "Helden" not in html
     assert "Warszawa" not in html
