@@ -179,6 +179,28 @@ def test_it_shows_every_part_of_the_song(client, heroes):
     assert html.index("Lovers meet") < html.index("You can see the Wall")
 
 
+def test_it_shows_each_facts_standing_and_each_sources_kind(client, published_song):
+    fact = Fact.objects.create(
+        song=published_song,
+        position=1,
+        body="Recorded at Hansa.",
+        standing=Fact.Standing.VERIFIED,
+        status=Status.PUBLISHED,
+    )
+    Source.objects.create(fact=fact, kind=Source.Kind.INTERVIEW, citation="Uncut, 2017")
+    Source.objects.create(
+        fact=fact, kind=Source.Kind.LINER_NOTES, citation="Sleeve", url="https://example.org/"
+    )
+    Source.objects.create(fact=fact, citation="Heard somewhere")
+
+    html = client.get(published_song.get_absolute_url()).content.decode()
+
+    assert '<span class="badge badge--verified">Verified</span>' in html
+    assert 'Uncut, 2017 <span class="fact__source-kind">(Interview)</span>' in html
+    assert 'Sleeve</a> <span class="fact__source-kind">(Liner notes)</span>' in html
+    assert "Source: Heard somewhere</li>" in html
+
+
 def test_it_shows_the_comment_count_of_published_comments_in_the_header(client, heroes):
     html = client.get("/songs/david-bowie/heroes/").content.decode()
 
