@@ -93,9 +93,11 @@ def test_it_serves_health_and_hashed_static_files(django_db_setup, django_db_blo
     from django.contrib.staticfiles.storage import staticfiles_storage
 
     stylesheet = staticfiles_storage.url("css/site.css")
+    icon = staticfiles_storage.url("favicon.svg")
     with django_db_blocker.unblock(), gunicorn(database_url_of_this_run()) as base:
         health = fetch(f"{base}/healthz")
         static = fetch(f"{base}{stylesheet}")
+        favicon = fetch(f"{base}{icon}")
         missing = fetch(f"{base}/no/such/page/")
 
     assert health[0] == 200
@@ -105,6 +107,10 @@ def test_it_serves_health_and_hashed_static_files(django_db_setup, django_db_blo
     assert static[0] == 200
     assert "immutable" in static[1]["Cache-Control"]
     assert b"--accent" in static[2]
+    # Every page names it, so that browsers ask for no /favicon.ico that is not there.
+    assert favicon[0] == 200
+    assert favicon[1]["Content-Type"] == "image/svg+xml"
+    assert f'<link rel="icon" href="{icon}"'.encode() in missing[2]
     assert missing[0] == 404
     assert b"We can't find that page" in missing[2]
 
