@@ -277,10 +277,15 @@ class SongPage:
     editors_picks: list[EditorsPick]
     related_songs: list[Song]
     best_peak: int | None = field(init=False)
+    # The chart table leaves out a column that no row fills.
+    chart_weeks_known: bool = field(init=False)
+    chart_notes_given: bool = field(init=False)
 
     def __post_init__(self):
         peaks = [entry.peak_position for entry in self.chart_entries if entry.charted]
         self.best_peak = min(peaks, default=None)
+        self.chart_weeks_known = any(e.weeks_on_chart is not None for e in self.chart_entries)
+        self.chart_notes_given = any(entry.note for entry in self.chart_entries)
 
 
 def load_song_page(artist_slug, slug, *, include_drafts):

@@ -143,6 +143,8 @@ def song_detail(request, artist_slug, slug):
         "facts": page.facts,
         "credit_groups": _group_credits(page.credits),
         "chart_entries": page.chart_entries,
+        "chart_weeks_known": page.chart_weeks_known,
+        "chart_notes_given": page.chart_notes_given,
         "best_peak": page.best_peak,
         "certifications": page.certifications,
         "versions": page.versions,

@@ -201,6 +201,29 @@ def test_it_shows_each_facts_standing_and_each_sources_kind(client, published_so
     assert "Source: Heard somewhere</li>" in html
 
 
+def test_the_chart_table_leaves_out_the_columns_no_row_fills(client, published_song):
+    uk = Chart.objects.create(name="UK Singles Chart", slug="uk")
+    us = Chart.objects.create(name="Billboard Hot 100", slug="us")
+    ChartEntry.objects.create(song=published_song, chart=uk, peak_position=24, entry_year=1977)
+    entry = ChartEntry.objects.create(song=published_song, chart=us, entry_year=1977)
+    url = published_song.get_absolute_url()
+
+    empty = client.get(url).content.decode()
+    entry.note = "re-entry after his death"
+    entry.save()
+    ChartEntry.objects.create(
+        song=published_song, chart=uk, peak_position=12, entry_year=2016, weeks_on_chart=3
+    )
+    filled = client.get(url).content.decode()
+
+    assert '<th scope="col">Weeks</th>' not in empty
+    assert '<th scope="col">Note</th>' not in empty
+    assert "Did not chart" in empty
+    assert '<th scope="col">Weeks</th>' in filled
+    assert '<th scope="col">Note</th>' in filled
+    assert "<td>3</td>" in filled
+
+
 def test_it_shows_the_comment_count_of_published_comments_in_the_header(client, heroes):
     html = client.get("/songs/david-bowie/heroes/").content.decode()
 
