@@ -8,6 +8,7 @@ have keys of their own: `home`, `songs-az` (the A-Z, decade and year lists), `ar
 person's, tag's or chart's page is known by its row's key.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from taggit.models import Tag, TaggedItem
 
 from catalogue.models import (
@@ -44,7 +45,9 @@ def _published(row):
 def _song_joins(song):
     """A song that readers can now see may join its tags', people's and charts' pages, and
     the related songs of every song sharing them. Queries three times."""
-    tags = TaggedItem.objects.filter(object_id=song.pk, content_type__model="song")
+    tags = TaggedItem.objects.filter(
+        object_id=song.pk, content_type=ContentType.objects.get_for_model(Song)
+    )
     people = Credit.objects.filter(song=song).values_list("person_id", flat=True)
     charts = ChartEntry.objects.filter(song=song).values_list("chart_id", flat=True)
     return [

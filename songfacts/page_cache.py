@@ -31,7 +31,7 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -76,10 +76,11 @@ class StoredPage:
     # such as search results.
     expires_at: float
     own_lifetime: bool = False
+    # Whether each view needs its own tokens: found once, not on every hit.
+    has_form: bool = field(init=False)
 
-    @property
-    def has_form(self):
-        return CSRF_PLACEHOLDER in self.content
+    def __post_init__(self):
+        self.has_form = CSRF_PLACEHOLDER in self.content
 
     @property
     def lifetime(self):
