@@ -14,10 +14,10 @@ the shared cache while it hears every purge by PostgreSQL's LISTEN/NOTIFY
 (songfacts.change_listener). A worker that does not listen checks the versions of a copy's keys
 in the shared cache, one round trip, before serving it.
 
-Pages with forms hold a CSRF token that must be the reader's own, and a token against double
-submits: the stored copy keeps placeholders, filled per request with a token for the reader's
-CSRF cookie and a new submission token. The ETag is a digest of the stored copy, the same for
-the same content.
+A stored page is the same for every reader, forms included: their CSRF protection needs no
+per-reader token (songfacts.csrf), so Varnish or a CDN in front may keep it too. A page that
+holds a CSRF token anyway is personal and not stored. The ETag is a digest of the page, the
+same for the same content.
 
 Pages live PAGE_CACHE_SECONDS at most, or less when they ask (cache_keys.keep_at_most). Pages
 that set a lifetime of their own (`Cache-Control: max-age`, such as search results) are stored
@@ -31,16 +31,14 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.cache import get_max_age, patch_cache_control
 from django.utils.http import http_date
 
-from comments.forms import new_submission_token
 from songfacts import cache_keys
 from songfacts.change_listener import listener
 
@@ -51,11 +49,9 @@ PAGE_PREFIX = "page-cache:page:"
 # database cache culls the first keys in order, and VERSION_PREFIX sorts after PAGE_PREFIX;
 # Redis evicts only keys with a lifetime under a volatile-* policy (README.md).
 VERSION_PREFIX = "page-cache:version:"
-CSRF_PLACEHOLDER = b"__csrf_token__"
-CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-# The comment and suggestion forms' token against double submits (comments.forms), which
-# each page view gets anew, as if rendered for it.
-SUBMISSION_PLACEHOLDER = b"__submission_token__"
+CSRF_FIELD = b'name="csrfmiddlewaretoken"'
+# The forms' token against double submits (comments.forms) is new in every render; the ETag
+# leaves it out, so that the same content has the same ETag.
 SUBMISSION_FIELD = re.compile(rb'(name="(?:[\w-]+-)?submission_token" value=")[^"]*(")')
 # Cookies that mean the page is personal: a login or a pending flash message.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -76,11 +72,6 @@ class StoredPage:
     # such as search results.
     expires_at: float
     own_lifetime: bool = False
-    # Whether each view needs its own tokens: found once, not on every hit.
-    has_form: bool = field(init=False)
-
-    def __post_init__(self):
-        self.has_form = CSRF_PLACEHOLDER in self.content
 
     @property
     def lifetime(self):
@@ -192,8 +183,7 @@ class AnonymousPageCacheMiddleware:
     """Serve anonymous GETs from the cache; store what they render, under the keys of what
     they showed, and say those keys in `Surrogate-Key` for an HTTP cache in front.
 
-    Sits after CsrfViewMiddleware (so a served page can carry a fresh CSRF token) and before
-    the authentication and messages middleware, which a cache hit never needs.
+    Sits before the authentication and messages middleware, which a cache hit never needs.
     """
 
     def __init__(self, get_response):
@@ -220,7 +210,7 @@ class AnonymousPageCacheMiddleware:
             response = self.get_response(request)
         if not _is_storable(response):
             return response
-        content = _with_placeholders(response.content)
+        content = response.content
         own_lifetime = get_max_age(response)
         lifetime = own_lifetime or min(settings.PAGE_CACHE_SECONDS, keys.lifetime or math.inf)
         page = StoredPage(
@@ -248,11 +238,7 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def _serve(request, page):
-        content = page.content
-        if page.has_form:
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-            content = re.sub(SUBMISSION_PLACEHOLDER, _new_submission_token, content)
-        response = HttpResponse(content, content_type=page.content_type)
+        response = HttpResponse(page.content, content_type=page.content_type)
         _describe(response, page)
         response["X-Page-Cache"] = "hit"
         return response
@@ -281,11 +267,7 @@ def _describe(response, page):
         return
     if page.keys:
         response["Surrogate-Key"] = " ".join(page.keys)
-    if page.has_form:
-        # The page holds this reader's CSRF token: no shared cache may keep it.
-        patch_cache_control(response, private=True, max_age=0)
-    else:
-        patch_cache_control(response, public=True, max_age=0, s_maxage=page.lifetime)
+    patch_cache_control(response, public=True, max_age=0, s_maxage=page.lifetime)
 
 
 def _is_storable(response):
@@ -294,20 +276,12 @@ def _is_storable(response):
     cache_control = response.get("Cache-Control", "")
     if "private" in cache_control or "no-store" in cache_control:
         return False
-    # A page that sets cookies of its own (other than the CSRF one) is personal.
-    return all(name == settings.CSRF_COOKIE_NAME for name in response.cookies)
-
-
-def _with_placeholders(content):
-    content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", content)
-    return SUBMISSION_FIELD.sub(rb"\1" + SUBMISSION_PLACEHOLDER + rb"\2", content)
-
-
-def _new_submission_token(match):
-    return new_submission_token().encode()
+    # A page that sets cookies or holds a reader's CSRF token is personal.
+    return not response.cookies and CSRF_FIELD not in response.content
 
 
 def _etag(content):
+    content = SUBMISSION_FIELD.sub(rb"\1\2", content)
     return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
 
 
