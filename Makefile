@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # Tests run the production settings (DEBUG off); this key exists only for them.
 TEST_ENV := DEBUG=0 SECRET_KEY=insecure-key-for-tests-only ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 
-.PHONY: install run test lint format migrations-check static db-start db-stop db-status bench browser-tools
+.PHONY: install run test lint format migrations-check static db-start db-stop db-status bench browser-tools cluster-tools
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,14 @@ run: install
 static: install
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 
-test: install static lint browser-tools
+test: install static lint browser-tools cluster-tools
 	$(TEST_ENV) $(PY) -m pytest $(ARGS)
+
+# Varnish (with varnish-modules' xkey) and Redis, which the topology tests (tests/cluster) and
+# `make cluster` run. Installed when missing and we may (root with apt-get).
+CLUSTER_PACKAGES := varnish varnish-modules redis-server
+cluster-tools:
+	@missing=$$(for package in $(CLUSTER_PACKAGES); do 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || echo $$package; 	done); 	if [ -n "$$missing" ]; then 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; 	  else echo "WARNING: missing and not installable here:" $$missing "- topology tests will be skipped" >&2; fi; 	fi
 
 # Debian's chromium (Playwright's own browser downloads fail here), Java for the Nu HTML
 # Checker, and axe-core from npm. Installed when missing and we may (root with apt-get).
