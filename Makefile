@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # Tests run the production settings (DEBUG off); this key exists only for them.
 TEST_ENV := DEBUG=0 SECRET_KEY=insecure-key-for-tests-only ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 
-.PHONY: install run test lint format migrations-check static db-start db-stop db-status bench browser-tools cluster-tools
+.PHONY: install run test lint format migrations-check static db-start db-stop db-status bench browser-tools cluster-tools cluster
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,3 +72,5 @@ db-stop: install
 
 db-status: install
 	$(PY) -m songfacts.embedded_postgres status
+cluster: install static
+	$(PY) -m deploy.cluster
