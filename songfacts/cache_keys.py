@@ -29,6 +29,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 from django.utils.module_loading import import_string
 
+from songfacts import replicas
+
 _collected = ContextVar("cache_keys", default=None)
 
 
@@ -85,11 +87,22 @@ def shown_as(*keys):
 
 
 def purge(keys):
-    """Tell every purge target that pages under `keys` changed. Call it after the commit."""
+    """Tell every purge target that pages under `keys` changed. Call it after the commit.
+
+    A page rendered from a replica that had not replayed the change yet may reach a cache
+    just after this purge (Varnish cannot tell); once every replica has replayed it, the keys
+    are purged once more, so no such copy outlives the lag."""
     keys = frozenset(keys)
     if keys:
-        for path in settings.CACHE_PURGE_TARGETS:
-            import_string(path)(keys)
+        _tell_targets(keys)
+        position = replicas.primary_position()
+        if position is not None:
+            replicas.after_replayed(position, partial(_tell_targets, keys))
+
+
+def _tell_targets(keys):
+    for path in settings.CACHE_PURGE_TARGETS:
+        import_string(path)(keys)
 
 
 def purge_on_commit(keys, using=None):

@@ -7,7 +7,9 @@ was stored with, so a change costs exactly the pages that showed it.
 
 A render that began before a purge may have read the data from before the change: a page is
 not stored when any of its keys was purged after its render began (with PURGE_CLOCK_SKEW_NS
-for hosts whose clocks differ a little).
+for hosts whose clocks differ a little), nor when it was read from a replica that had not yet
+replayed a purge of one of its keys (songfacts.replicas): the reader gets it, marked private,
+and no cache keeps it.
 
 Each worker also keeps its own copies of the pages it served last, served without asking
 the shared cache while it hears every purge by PostgreSQL's LISTEN/NOTIFY
@@ -39,16 +41,17 @@ from django.http import HttpResponse
 from django.utils.cache import get_max_age, patch_cache_control
 from django.utils.http import http_date
 
-from songfacts import cache_keys
+from songfacts import cache_keys, replicas
 from songfacts.change_listener import listener
 
 PAGE_PREFIX = "page-cache:page:"
-# A key never purged has no version: a page stored while it had none is current until it is
-# purged. Were a purged key's version lost while a page stored before the purge survived, the
-# page would look current again; so versions never expire, and caches drop pages first: the
-# database cache culls the first keys in order, and VERSION_PREFIX sorts after PAGE_PREFIX;
-# Redis evicts only keys with a lifetime under a volatile-* policy (README.md).
-VERSION_PREFIX = "page-cache:version:"
+# A key's version says when it was last purged: (time in ns, the primary's WAL position then,
+# 0 without replicas). A key never purged has no version: a page stored while it had none is
+# current until it is purged. Were a purged key's version lost while a page stored before the
+# purge survived, the page would look current again; so versions never expire, and caches drop
+# pages first: the database cache culls the first keys in order, and VERSION_PREFIX sorts after
+# PAGE_PREFIX; Redis evicts only keys with a lifetime under a volatile-* policy (README.md).
+VERSION_PREFIX = "page-cache:purged:"
 CSRF_FIELD = b'name="csrfmiddlewaretoken"'
 # The forms' token against double submits (comments.forms) is new in every render; the ETag
 # leaves it out, so that the same content has the same ETag.
@@ -84,10 +87,15 @@ class StoredPage:
 def purge(keys):
     """The purge target of settings.CACHE_PURGE_TARGETS: new versions for `keys` in the
     shared cache, and a notice to every worker's copies."""
-    version = time.time_ns()
-    cache.set_many({VERSION_PREFIX + key: version for key in keys}, None)
+    mark_purged(keys)
     _recent.discard(keys)
     listener.announce(keys)
+
+
+def mark_purged(keys):
+    """New versions for `keys` in the shared cache, which every worker checks."""
+    version = (time.time_ns(), replicas.primary_position() or 0)
+    cache.set_many({VERSION_PREFIX + key: version for key in keys}, None)
 
 
 def _page_key(request):
@@ -206,6 +214,8 @@ class AnonymousPageCacheMiddleware:
                 self._keep(page_key, page, heard)
                 return self._serve(request, page)
         started_ns = time.time_ns()
+        # Before the render: where the replica it reads from (if any) had replayed to.
+        replayed = replicas.read_position()
         with cache_keys.collecting() as keys:
             response = self.get_response(request)
         if not _is_storable(response):
@@ -223,9 +233,10 @@ class AnonymousPageCacheMiddleware:
             expires_at=now + lifetime,
             own_lifetime=bool(own_lifetime),
         )
-        if _store(page_key, page, started_ns):
+        stored = _store(page_key, page, started_ns, replayed)
+        if stored:
             self._keep(page_key, page, heard)
-        _describe(response, page)
+        _describe(response, page, shareable=stored)
         response["X-Page-Cache"] = "miss"
         return response
 
@@ -244,22 +255,30 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def _store(page_key, page, started_ns):
-    """Store `page` with its keys' current versions; False when one of them was purged
-    after the render began, which may have read the data from before the change."""
+def _store(page_key, page, started_ns, replayed):
+    """Store `page` with its keys' current versions; False when it may show data from before
+    a change: one of its keys was purged after the render began, or it was read from a replica
+    that had not replayed (`replayed`, a WAL position) a purge of one of its keys."""
     if page.own_lifetime:
         cache.set(page_key, _packed(page), page.lifetime)
         return True
     versions = _current_versions(page.keys)
-    if any(v is not None and v > started_ns - PURGE_CLOCK_SKEW_NS for v in versions):
-        return False
+    for version in versions:
+        if version is None:
+            continue
+        purged_ns, purged_at = version
+        if purged_ns > started_ns - PURGE_CLOCK_SKEW_NS:
+            return False
+        if replayed is not None and purged_at > replayed:
+            return False
     page.versions = versions
     cache.set(page_key, _packed(page), page.lifetime)
     return True
 
 
-def _describe(response, page):
-    """The headers that an HTTP cache in front, and the reader's browser, go by."""
+def _describe(response, page, shareable=True):
+    """The headers that an HTTP cache in front, and the reader's browser, go by. A page that
+    may be stale (`shareable` false) is this reader's only: no shared cache keeps it."""
     response["ETag"] = page.etag
     response["Last-Modified"] = http_date(page.stored_at)
     if page.own_lifetime:
@@ -267,7 +286,10 @@ def _describe(response, page):
         return
     if page.keys:
         response["Surrogate-Key"] = " ".join(page.keys)
-    patch_cache_control(response, public=True, max_age=0, s_maxage=page.lifetime)
+    if shareable:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=page.lifetime)
+    else:
+        patch_cache_control(response, private=True, max_age=0)
 
 
 def _is_storable(response):

@@ -134,6 +134,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "songfacts.proxy.ForwardedForMiddleware",
     "songfacts.request_logging.RequestIdMiddleware",
+    "songfacts.replicas.ReadYourWritesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -205,6 +206,33 @@ PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 5)
 DATABASES["default"]["OPTIONS"]["server_side_binding"] = PREPARE_THRESHOLD > 0
 DATABASES["default"]["OPTIONS"]["prepare_threshold"] = PREPARE_THRESHOLD or None
 
+
+def _replica_database(url):
+    replica = dj_database_url.parse(
+        url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    replica["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        **replica.get("OPTIONS", {}),
+        # A replica that does not answer is skipped for the primary: little use waiting for
+        # it (2 s is libpq's shortest).
+        "connect_timeout": 2,
+    }
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica
+
+
+# Streaming replicas of the primary, as "replica_1", "replica_2"... The reader pages read from
+# one that lags REPLICA_MAX_LAG_SECONDS at most and has replayed the reader's own last write
+# (songfacts.replicas).
+DATABASES.update(
+    (f"replica_{number}", _replica_database(url))
+    for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1)
+)
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 10)
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["songfacts.replicas.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -246,6 +274,10 @@ PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_MB", 64) * 1024 * 1024
 PAGE_CACHE_UNCACHED_PREFIXES = ("/healthz",)
 # Where songfacts.cache_keys.purge sends the keys of what changed.
 CACHE_PURGE_TARGETS = ["songfacts.page_cache.purge"]
+# Varnish caches in front (deploy/varnish/): each address is sent the keys too, as a PURGE.
+VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
+if VARNISH_PURGE_URLS:
+    CACHE_PURGE_TARGETS.append("songfacts.varnish.purge")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -22,6 +22,7 @@ from catalogue.models import (
 )
 from comments import services
 from comments.models import BlockedTerm, Comment, FactSuggestion
+from songfacts import cache_keys, replicas
 from tests.conftest import make_artist, make_song
 from tests.reader.conftest import add_content
 
@@ -322,3 +323,24 @@ def test_a_comment_on_one_song_leaves_another_songs_pages_cached(song, committed
     for url in pages:
         assert reader.get(url)["X-Page-Cache"] == "miss", url
     assert reader.get(other.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_keys_are_purged_again_once_every_replica_has_replayed_the_change(purges, monkeypatch):
+    waiting = []
+    monkeypatch.setattr(replicas, "primary_position", lambda: 4242)
+    monkeypatch.setattr(
+        replicas, "after_replayed", lambda lsn, callback: waiting.append((lsn, callback))
+    )
+
+    cache_keys.purge(["song-1", "home"])
+
+    assert purges == [{"song-1", "home"}]
+    assert [lsn for lsn, _ in waiting] == [4242]
+    waiting[0][1]()
+    assert purges == [{"song-1", "home"}, {"song-1", "home"}]
+
+
+def test_without_replicas_a_purge_goes_out_once(purges):
+    cache_keys.purge(["song-1"])
+
+    assert purges == [{"song-1"}]

@@ -5,7 +5,7 @@ import time
 
 import psycopg
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -15,7 +15,7 @@ from catalogue.views import HOME_LIFETIME
 from comments.models import Comment
 from comments.services import unsubscribe_token
 from search.services import documents_refresh_facts
-from songfacts import cache_keys, change_listener, page_cache
+from songfacts import cache_keys, change_listener, page_cache, replicas
 from songfacts.change_listener import CHANNEL, listener
 from tests.conftest import make_song
 
@@ -47,7 +47,7 @@ def other_song_url(db):
 def _purge_from_another_worker(keys):
     """What another process's purge leaves: new versions in the shared cache (here in the
     test's transaction) and a notice over a connection of its own."""
-    cache.set_many({page_cache.VERSION_PREFIX + key: time.time_ns() for key in keys}, None)
+    page_cache.mark_purged(keys)
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
         other.execute("SELECT pg_notify(%s, %s)", [CHANNEL, " ".join(keys)])
 
@@ -127,7 +127,7 @@ def test_a_worker_that_does_not_listen_still_sees_another_workers_purge(
     client.get(song_url)
     client.get(song_url)
 
-    cache.set(page_cache.VERSION_PREFIX + f"song-{published_song.pk}", time.time_ns(), None)
+    page_cache.mark_purged([f"song-{published_song.pk}"])
 
     assert client.get(song_url)["X-Page-Cache"] == "miss"
 
@@ -141,7 +141,7 @@ def test_a_worker_whose_listening_connection_dies_checks_versions_then_listens_a
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
     # A purge it cannot hear: the versions tell it.
-    cache.set(page_cache.VERSION_PREFIX + f"song-{published_song.pk}", time.time_ns(), None)
+    page_cache.mark_purged([f"song-{published_song.pk}"])
 
     assert client.get(song_url)["X-Page-Cache"] == "miss"
     # It listens again, and forgets its copies, which purges may have passed by meanwhile.
@@ -249,8 +249,34 @@ def test_a_page_rendered_across_a_purge_of_what_it_shows_is_not_stored(
 
     with monkeypatch.context() as patched:
         patched.setattr(page_cache.AnonymousPageCacheMiddleware, "__call__", purged_while_rendering)
-        assert client.get(song_url)["X-Page-Cache"] == "miss"
+        across = client.get(song_url)
+    assert across["X-Page-Cache"] == "miss"
+    # Nor may a cache in front keep it.
+    assert "private" in across["Cache-Control"]
+    assert "public" not in across["Cache-Control"]
 
+    assert client.get(song_url)["X-Page-Cache"] == "miss"
+    assert client.get(song_url)["X-Page-Cache"] == "hit"
+
+
+def test_a_page_read_from_a_replica_that_had_not_replayed_a_purge_is_not_stored(
+    client, song_url, published_song, monkeypatch
+):
+    # The purge went out when the primary's WAL was at 2000; the replica had replayed 1000.
+    monkeypatch.setattr(replicas, "primary_position", lambda: 2000)
+    page_cache.purge([f"song-{published_song.pk}"])
+    monkeypatch.setattr(replicas, "read_position", lambda: 1000)
+
+    behind = [client.get(song_url), client.get(song_url)]
+
+    assert [response["X-Page-Cache"] for response in behind] == ["miss", "miss"]
+    assert all("private" in response["Cache-Control"] for response in behind)
+    monkeypatch.setattr(replicas, "read_position", lambda: 2000)
+    assert client.get(song_url)["X-Page-Cache"] == "miss"
+    assert client.get(song_url)["X-Page-Cache"] == "hit"
+    # Read from the primary: always current.
+    page_cache.purge([f"song-{published_song.pk}"])
+    monkeypatch.setattr(replicas, "read_position", lambda: None)
     assert client.get(song_url)["X-Page-Cache"] == "miss"
     assert client.get(song_url)["X-Page-Cache"] == "hit"
 
