@@ -220,8 +220,11 @@ class PostgresServer:
             )
         except PostgresError as error:
             raise PostgresError(f"pg_basebackup from {self} failed: {error}") from None
-        # The copy holds the primary's log up to now: the replica's log starts empty.
-        replica.log_file.write_text("")
+        # The copy holds the primary's log and the lock file of its socket: the replica
+        # starts with a log of its own and no lock of another server's.
+        if replica.log_file.exists():
+            os.truncate(replica.log_file, 0)
+        (replica.data_dir / f".s.PGSQL.{self.port}.lock").unlink(missing_ok=True)
         return replica
 
     def pause_replay(self) -> None:
