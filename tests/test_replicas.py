@@ -383,6 +383,8 @@ def test_a_get_whose_replica_dies_midway_is_answered_from_the_primary(site):
     locker = psycopg.connect(site.primary.url(), connect_timeout=5)
     try:
         locker.execute("LOCK TABLE catalogue_song IN ACCESS EXCLUSIVE MODE")
+        # The lock's WAL record is sent once flushed: a commit after it flushes it.
+        query(site.primary, "SELECT pg_current_xact_id()")
         wait_until(
             lambda: (
                 query(
