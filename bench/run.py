@@ -6,7 +6,8 @@ wrk, and prints two tables. The pages one by one: requests per second and p50/p9
 page, each page's throughput as a ratio of the floor measured in the same phase, search latency
 against a naive icontains scan, and the workers' memory. Then the readers' workload
 (bench/workload.py): song pages by popularity with the page cache on, warmed, without writes
-and with a comment a second and an editor's fact edit every ten seconds.
+and with a comment a second and an editor's fact edit every ten seconds; directly against
+gunicorn, then through Varnish (deploy/varnish) in front of a gunicorn of its own.
 
 Sizes come from the environment: BENCH_SONGS, BENCH_FACTS, BENCH_COMMENTS (100,000 /
 1,000,000 / 1,000,000 by default), BENCH_SECONDS per page (10), BENCH_CONNECTIONS (16),
@@ -82,7 +83,7 @@ def base_env():
     env.update(
         DEBUG="0",
         SECRET_KEY="benchmark-only-secret-key-not-for-production",
-        ALLOWED_HOSTS="127.0.0.1",
+        ALLOWED_HOSTS="127.0.0.1,localhost",  # localhost: Varnish's health probe
         SECURE_SSL_REDIRECT="0",
         # The production settings plus the reference views at /bench/ (bench/settings.py).
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -383,16 +384,61 @@ def warm(base, paths_file, songs):
     ratios = []
     for region in range(workload.WARM_SLICES):
         run = workload.run_wrk(base, paths_file, region, workload.WARM_SLICE_SECONDS, CONNECTIONS)
-        ratios.append(run["hits"] / max(run["responses"], 1))
+        ratios.append(cached_share(run))
         log(f"Warming, slice {region + 1}: {run['rps']:.0f} req/s, {ratios[-1]:.1%} hits")
         if len(ratios) > 1 and ratios[-1] - ratios[-2] < workload.WARM_STEADY_GAIN:
             break
     return ratios
 
 
+def cached_share(run):
+    """The share of a run's responses that a cache answered, Varnish's or the page cache."""
+    return (run["varnish_hits"] + run["hits"]) / max(run["responses"], 1)
+
+
+@contextlib.contextmanager
+def varnish_in_front(base, port):
+    """Varnish with the site's VCL (deploy/varnish) on `port`, in front of the host `base`."""
+    from deploy.cluster import Varnish, install_missing_packages
+
+    install_missing_packages()
+    host, host_port = base.removeprefix("http://").split(":")
+    with tempfile.TemporaryDirectory(prefix="bench-varnish-") as directory:
+        varnish = Varnish(directory, port, [(host, int(host_port))], admin_path=ADMIN_PATH)
+        varnish.start()
+        try:
+            yield varnish.url
+        finally:
+            varnish.stop()
+
+
+def reader_phases(base, master, paths_file, songs, pages, results, prefix=""):
+    """Warming, the readers alone, then the readers with the writers, against `base`."""
+    results[f"{prefix}warming"] = warm(base, paths_file, songs)
+    results[f"{prefix}readers"] = with_cpu(
+        master,
+        lambda: workload.run_wrk(
+            base, paths_file, workload.READERS_REGION, WORKLOAD_SECONDS, CONNECTIONS
+        ),
+    )
+    editor = workload.FactEditor(base, pages["edited facts"], *EDITOR, admin_path=ADMIN_PATH)
+    editor.log_in()
+    poster = workload.CommentPoster(base, songs)
+    with workload.writing(poster, editor):
+        results[f"{prefix}writes"] = with_cpu(
+            master,
+            lambda: workload.run_wrk(
+                base, paths_file, workload.WRITES_REGION, WORKLOAD_SECONDS, CONNECTIONS
+            ),
+        )
+    results[f"{prefix}poster"] = poster.summary("comments posted (1 a second)")
+    results[f"{prefix}editor"] = editor.summary("fact edits in the admin (1 every 10 s)")
+
+
 def workload_phases(env, pages):
     """Readers by popularity on one gunicorn with the page cache on, warmed: the floor, the
-    readers alone, then the readers with a comment a second and a fact edit every 10 s."""
+    readers alone, then the readers with a comment a second and a fact edit every 10 s; then
+    the same through Varnish in front of a gunicorn of its own."""
     songs = pages["workload"]
     if len(songs) < WORKLOAD_SONGS:
         log(f"Only {len(songs):,} published songs: the workload spreads over all of them.")
@@ -410,31 +456,22 @@ def workload_phases(env, pages):
             status, _ = get(base, songs[0])
             if status != 200:
                 sys.exit(f"{songs[0]} answered {status}; the benchmark needs 200s")
-            results["warming"] = warm(base, paths_file, songs)
             results["floor"] = with_cpu(
                 master,
                 lambda: workload.run_wrk(base, floor_file, 0, WORKLOAD_SECONDS, CONNECTIONS),
             )
-            results["readers"] = with_cpu(
-                master,
-                lambda: workload.run_wrk(
-                    base, paths_file, workload.READERS_REGION, WORKLOAD_SECONDS, CONNECTIONS
-                ),
-            )
-            editor = workload.FactEditor(
-                base, pages["edited facts"], *EDITOR, admin_path=ADMIN_PATH
-            )
-            editor.log_in()
-            poster = workload.CommentPoster(base, songs)
-            with workload.writing(poster, editor):
-                results["writes"] = with_cpu(
-                    master,
-                    lambda: workload.run_wrk(
-                        base, paths_file, workload.WRITES_REGION, WORKLOAD_SECONDS, CONNECTIONS
-                    ),
-                )
-            results["poster"] = poster.summary("comments posted (1 a second)")
-            results["editor"] = editor.summary("fact edits in the admin (1 every 10 s)")
+            reader_phases(base, master, paths_file, songs, pages, results)
+        remove_bench_comments(env)
+        # Varnish adds its own hop to X-Forwarded-For, and the site purges its keys there.
+        varnish_port = free_port()
+        host = gunicorn(
+            env,
+            page_cache=True,
+            TRUSTED_PROXY_COUNT="2",
+            VARNISH_PURGE_URLS=f"http://127.0.0.1:{varnish_port}/",
+        )
+        with host as (base, master), varnish_in_front(base, varnish_port) as front:
+            reader_phases(front, master, paths_file, songs, pages, results, prefix="varnish ")
     finally:
         os.unlink(paths_file)
         os.unlink(floor_file)
@@ -488,36 +525,41 @@ def print_table(rows, search_p95, naive_p95, middle, end):
 
 def print_workload_table(pages, results):
     warming = ", ".join(f"{ratio:.0%}" for ratio in results["warming"])
+    through_varnish = ", ".join(f"{ratio:.0%}" for ratio in results["varnish warming"])
     backend = "Redis" if os.environ.get("CACHE_URL", "").startswith("redis") else "database"
     print(
         f"\nReaders' workload: song pages by popularity (Zipf, exponent "
         f"{workload.ZIPF_EXPONENT:g}) over {len(pages['workload']):,} of "
         f"{pages['published songs']:,} published songs; page cache on ({backend} cache), "
         f"warmed with each song once, then in slices of {workload.WARM_SLICE_SECONDS} s until "
-        f"steady (hits: {warming}); "
+        f"steady (hits: {warming}; through Varnish: {through_varnish}); "
         f"wrk, {CONNECTIONS} connections, {WORKLOAD_SECONDS} s per "
         f"phase, {os.cpu_count()} cores\n"
     )
     print(
-        "| phase | req/s | p50 ms | p99 ms | page-cache hits | vs floor "
+        "| phase | req/s | p50 ms | p99 ms | Varnish hits | page-cache hits | vs floor "
         "| worker CPU ms/req | non-2xx |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     floor = results["floor"]
     rows = [
         ("floor (1 query, tiny template)", floor),
         ("readers, no writes", results["readers"]),
         ("readers + 1 comment/s + 1 fact edit/10 s", results["writes"]),
+        ("through Varnish: readers, no writes", results["varnish readers"]),
+        ("through Varnish: readers + writes", results["varnish writes"]),
     ]
     for name, result in rows:
-        responses = result.get("responses")
+        responses = max(result["responses"], 1)
+        varnish = f"{result['varnish_hits'] / responses:.1%}" if "Varnish" in name else "-"
         hits = "never cached" if result is floor else f"{result['hits'] / responses:.1%}"
         print(
             f"| {name} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} | "
-            f"{hits} | {result['rps'] / floor['rps']:.0%} | {result['cpu_ms']:.2f} | "
-            f"{result['errors']} |"
+            f"{varnish} | {hits} | {result['rps'] / floor['rps']:.0%} | "
+            f"{result['cpu_ms']:.2f} | {result['errors']} |"
         )
-    print(f"\n{results['poster']}\n{results['editor']}", flush=True)
+    print(f"\n{results['poster']}\n{results['editor']}")
+    print(f"through Varnish: {results['varnish poster']}\n{results['varnish editor']}", flush=True)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ Readers ask for song pages by a Zipf law (exponent ZIPF_EXPONENT) over a fixed s
 published songs whose popularity rank has nothing to do with their id. The requests are drawn
 once, with a fixed seed, into a file of paths; wrk (WORKLOAD_LUA) gives each of its threads its
 own stretch of that file, so that every phase of a run (warming, then each measured phase)
-reads fresh draws from the same law. The script counts the page cache's answers
-(`X-Page-Cache: hit` or `miss`) per thread and sums them when wrk is done.
+reads fresh draws from the same law. The script counts the caches' answers per thread and
+sums them when wrk is done: Varnish's (`X-Cache: HIT`, when it is in front) and, for the rest,
+the page cache's (`X-Page-Cache: hit` or `miss`).
 
 The writers post through the site as people do, with Python's http.client: a reader's comment
 through the song page's form (CommentPoster) and an editor's change to a fact through the admin
@@ -63,7 +64,7 @@ function init(args)
   end
   local region, regions, nthreads = tonumber(args[2]), tonumber(args[3]), tonumber(args[4])
   index = math.floor((region * nthreads + id) * #paths / (regions * nthreads)) + 1
-  hits, misses, responses, failures = 0, 0, 0, 0
+  varnish_hits, hits, misses, responses, failures = 0, 0, 0, 0, 0
 end
 
 function request()
@@ -78,7 +79,9 @@ end
 function response(status, headers, body)
   responses = responses + 1
   local cache = headers["X-Page-Cache"] or headers["x-page-cache"]
-  if cache == "hit" then
+  if (headers["X-Cache"] or headers["x-cache"]) == "HIT" then
+    varnish_hits = varnish_hits + 1
+  elseif cache == "hit" then
     hits = hits + 1
   elseif cache == "miss" then
     misses = misses + 1
@@ -89,14 +92,15 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local totals = {hits = 0, misses = 0, responses = 0, failures = 0}
+  local totals = {varnish_hits = 0, hits = 0, misses = 0, responses = 0, failures = 0}
   for _, thread in ipairs(threads) do
     for name, _ in pairs(totals) do
       totals[name] = totals[name] + thread:get(name)
     end
   end
-  io.write(string.format("page cache: %d hits, %d misses, %d responses, %d failures\n",
-    totals.hits, totals.misses, totals.responses, totals.failures))
+  io.write(string.format(
+    "caches: %d varnish hits, %d hits, %d misses, %d responses, %d failures\n",
+    totals.varnish_hits, totals.hits, totals.misses, totals.responses, totals.failures))
 end
 """
 
@@ -141,10 +145,12 @@ def run_wrk(base, paths_file, region, seconds, connections):
             str(THREADS),
         ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    hits, misses, responses, failures = map(
+    varnish_hits, hits, misses, responses, failures = map(
         int,
         re.search(
-            r"page cache: (\d+) hits, (\d+) misses, (\d+) responses, (\d+) failures", output
+            r"caches: (\d+) varnish hits, (\d+) hits, (\d+) misses, (\d+) responses, "
+            r"(\d+) failures",
+            output,
         ).groups(),
     )
     timeouts = re.search(r"timeout (\d+)", output)
@@ -154,6 +160,7 @@ def run_wrk(base, paths_file, region, seconds, connections):
         "p50": latency_ms(output, "50%"),
         "p99": latency_ms(output, "99%"),
         "errors": failures + (int(timeouts.group(1)) if timeouts else 0),
+        "varnish_hits": varnish_hits,
         "hits": hits,
         "misses": misses,
         "responses": responses,
