@@ -5,10 +5,13 @@ request that changed something never waits for Varnish."""
 import contextlib
 import http.server
 import logging
+import shutil
 import socket
+import tempfile
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -40,20 +43,24 @@ class TaggedPages(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def varnish_url(tmp_path_factory):
+def varnish_url():
     try:
         install_missing_packages()
     except ClusterError as error:
         pytest.skip(str(error))
     backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TaggedPages)
     threading.Thread(target=backend.serve_forever, daemon=True).start()
-    cache = Varnish(tmp_path_factory.mktemp("varnish"), free_port(), [backend.server_address])
+    # Not under pytest's temporary folder, which another pytest run may make private to root
+    # while varnishd's own user reads the files it includes.
+    directory = Path(tempfile.mkdtemp(prefix="songfacts-varnish-"))
+    cache = Varnish(directory, free_port(), [backend.server_address])
     try:
         cache.start()
         yield cache.url
     finally:
         cache.stop()
         backend.shutdown()
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
