@@ -9,9 +9,9 @@ migrates and seeds the database, prints the addresses, and stops everything on C
 SIGTERM. The data and each service's log live in .cluster/ in the checkout; the primary's
 data is kept from one run to the next, the replica is copied from it anew at each start.
 
-Tests start one of their own in a temporary folder (tests/cluster/):
+Tests start one of their own in a folder of theirs (tests/cluster/):
 
-    with Cluster(tmp_path) as cluster:
+    with Cluster(base_dir) as cluster:
         urlopen(cluster.varnish_url)
         cluster.kill_host(0)
 """
@@ -27,7 +27,6 @@ import stat
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -100,13 +99,12 @@ def _wait_until(ready, *, what, timeout=START_TIMEOUT_SECONDS, process=None, log
         time.sleep(0.1)
 
 
-def _answers(url, headers=None):
+def _answers(url):
     """Whether a GET of `url` answers 200 within a second."""
-    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=1) as response:
+        with urllib.request.urlopen(url, timeout=1) as response:
             return response.status == 200
-    except (OSError, urllib.error.HTTPError):
+    except OSError:
         return False
 
 
@@ -117,9 +115,6 @@ class Service:
         self.name = name
         self.log_file = Path(log_file)
         self.process = None
-
-    def __repr__(self):
-        return f"<{self.name}>"
 
     def is_running(self):
         return self.process is not None and self.process.poll() is None
@@ -231,7 +226,8 @@ class GunicornHost(Service):
 
     def start(self):
         self.spawn(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+            # Hosts on one machine would share gunicorn's default control socket (in ~).
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--no-control-socket"],
             env={**self.environment, "BIND": f"127.0.0.1:{self.port}"},
         )
         self.wait_until(lambda: _answers(f"{self.url}/healthz"), "answering /healthz")
@@ -284,20 +280,23 @@ class Varnish(Service):
                 VCL_DIR / "songfacts.vcl",
             ]
         )
-        self.wait_until(lambda: self.healthy_hosts() == len(self.hosts), "probing its hosts")
+        self.wait_until(
+            lambda: len(self.healthy_hosts()) == len(self.hosts), "counting its hosts healthy"
+        )
 
     def healthy_hosts(self):
-        """How many of its hosts Varnish's probes count healthy now."""
+        """The names of the hosts ("web1", "web2"...) that its probes count healthy now."""
         try:
             listing = self.admin("backend.list")
         except ClusterError:
-            return 0
-        names = {f"web{number}" for number in range(1, len(self.hosts) + 1)}
-        return sum(
-            1
-            for line in listing.splitlines()
-            if line.split() and line.split()[0].split(".")[-1] in names and " healthy " in line
-        )
+            return set()
+        # Lines such as "boot.web1   probe   5/5   healthy   Tue, 01 Dec...".
+        rows = [line.split() for line in listing.splitlines()[1:]]
+        return {
+            row[0].rsplit(".", 1)[-1]
+            for row in rows
+            if len(row) > 3 and row[3] == "healthy" and re.fullmatch(r".*\.web\d+", row[0])
+        }
 
     def admin(self, *command):
         try:
@@ -381,6 +380,7 @@ class Cluster:
             **(environment or {}),
         }
         self.environment = environment
+        # Named as Varnish names them (backends.vcl).
         self.hosts = [
             GunicornHost(f"web{number}", port, environment, self.logs / f"web{number}.log")
             for number, port in enumerate(host_ports, start=1)
@@ -409,8 +409,11 @@ class Cluster:
             for host in self.hosts:
                 host.start()
             self.varnish.start()
-        except BaseException:
-            self.stop()
+        except BaseException as error:
+            try:
+                self.stop()
+            except ClusterError as stop_error:
+                error.add_note(f"Stopping what had started failed too: {stop_error}")
             raise
 
     def stop(self):
@@ -431,15 +434,11 @@ class Cluster:
         self.hosts[index].kill()
 
     def start_host(self, index):
-        """Start host `index` again; returns once Varnish counts every host healthy."""
-        self.hosts[index].start()
-        self.wait_for_varnish_hosts(len(self.hosts))
-
-    def wait_for_varnish_hosts(self, count, timeout=START_TIMEOUT_SECONDS):
+        """Start host `index` again; returns once Varnish counts it healthy."""
+        host = self.hosts[index]
+        host.start()
         self.varnish.wait_until(
-            lambda: self.varnish.healthy_hosts() == count,
-            f"counting {count} hosts healthy",
-            timeout,
+            lambda: host.name in self.varnish.healthy_hosts(), f"counting {host.name} healthy"
         )
 
     def stop_replica(self):

@@ -1,8 +1,10 @@
-"""The app's purges reach a real Varnish (deploy/varnish/songfacts.vcl): exactly the pages
-under the keys go, a purge to an address that is down is delivered once it answers, and the
-request that changed something never waits for Varnish."""
+"""A real Varnish with deploy/varnish/songfacts.vcl: what it keeps and what it passes, and
+the app's purges (songfacts.varnish): exactly the pages under the keys go, a purge to an
+address that is down is delivered once it answers, and the request that changed something
+never waits for Varnish."""
 
 import contextlib
+import hashlib
 import http.server
 import logging
 import shutil
@@ -10,6 +12,7 @@ import socket
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -25,18 +28,22 @@ pytestmark = pytest.mark.slow
 
 
 class TaggedPages(http.server.BaseHTTPRequestHandler):
-    """A backend whose page /<name>?keys=a+b is public and known by the keys a and b."""
+    """A backend whose page /<name>?keys=a+b is public and known by the keys a and b; each
+    page says the cookies it was sent."""
 
     def do_GET(self):
-        body = f"{self.path}\n".encode()
+        body = f"{self.path} cookies: {self.headers.get('Cookie')}\n".encode()
         self.send_response(200)
         if self.path != "/healthz":
             _, _, query = self.path.partition("?keys=")
             self.send_header("Surrogate-Key", query.replace("+", " "))
             self.send_header("Cache-Control", "public, max-age=0, s-maxage=600")
+            self.send_header("ETag", f'"{hashlib.sha256(self.path.encode()).hexdigest()[:16]}"')
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    do_POST = do_GET
 
     def log_message(self, format, *args):
         pass
@@ -71,10 +78,18 @@ def own_senders(monkeypatch):
     monkeypatch.setattr(varnish, "FIRST_RETRY_DELAY", 0.1)
 
 
-def x_cache(url):
-    with urllib.request.urlopen(url, timeout=5) as response:
-        response.read()
-        return response.headers["X-Cache"]
+def fetch(url, method="GET", headers=None):
+    """Status, headers and body, whatever the status."""
+    request = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def x_cache(url, headers=None):
+    return fetch(url, headers=headers)[1]["X-Cache"]
 
 
 def cached(base, *paths):
@@ -82,6 +97,54 @@ def cached(base, *paths):
     for path in paths:
         x_cache(base + path)
         assert x_cache(base + path) == "HIT", path
+
+
+def test_it_keeps_public_pages_for_anonymous_readers_whatever_their_other_cookies(varnish_url):
+    page = f"{varnish_url}/anonymous?keys=song-40"
+    cached(varnish_url, "/anonymous?keys=song-40")
+
+    status, headers, body = fetch(page, headers={"Cookie": "csrftoken=abc; _ga=GA1.1"})
+
+    assert (status, headers["X-Cache"]) == (200, "HIT")
+    assert "cookies: None" in body
+    assert "xkey" not in headers
+    assert headers["Surrogate-Key"] == "song-40"
+
+
+def test_it_answers_a_conditional_request_from_its_copy(varnish_url):
+    page = f"{varnish_url}/conditional?keys=song-41"
+    cached(varnish_url, "/conditional?keys=song-41")
+    etag = fetch(page)[1]["ETag"]
+
+    status, headers, body = fetch(page, headers={"If-None-Match": etag})
+
+    assert (status, headers["X-Cache"], body) == (304, "HIT", "")
+
+
+@pytest.mark.parametrize(
+    "method, path, cookie",
+    [
+        ("POST", "/posted?keys=song-42", None),
+        ("GET", "/admin/catalogue/song/?keys=song-43", None),
+        ("GET", "/logged-in?keys=song-44", "sessionid=abc"),
+        ("GET", "/flash-message?keys=song-45", "csrftoken=abc; messages=xyz"),
+        ("GET", "/own-comment?keys=song-46", "wrote_lsn=123456"),
+    ],
+    ids=["post", "admin", "login", "flash-message", "read-your-writes"],
+)
+def test_it_passes_posts_the_admin_and_personal_requests_with_their_cookies(
+    varnish_url, method, path, cookie
+):
+    headers = {"Cookie": cookie} if cookie else {}
+    answers = [fetch(varnish_url + path, method, headers) for _ in range(2)]
+
+    assert [(status, headers["X-Cache"]) for status, headers, _ in answers] == [(200, "PASS")] * 2
+    assert all(f"cookies: {cookie}" in body for _, _, body in answers)
+
+
+def test_it_refuses_a_purge_without_keys_and_methods_it_does_not_know(varnish_url):
+    assert fetch(f"{varnish_url}/", "PURGE")[0] == 400
+    assert fetch(f"{varnish_url}/", "BREW")[0] == 405
 
 
 SONG_1 = "/songs/1?keys=song-1+artist-7"

@@ -155,7 +155,7 @@ sub vcl_backend_error {
 </head>
 <body>
 <h1>Songfacts is back in a moment</h1>
-<p>We can't reach our catalogue right now. Nothing you wrote has been lost: please try again in a few seconds.</p>
+<p>We can't reach our catalogue right now. Please try again in a few seconds; if you were sending a comment, go back and send it once more.</p>
 </body>
 </html>
 "});

@@ -227,7 +227,9 @@ def test_a_killed_host_costs_no_failed_request_after_the_probe_window(cluster):
         time.sleep(2)
         killed = time.monotonic()
         cluster.kill_host(0)
-        wait_until(lambda: cluster.varnish.healthy_hosts() == 1, 15, "Varnish sees it sick")
+        wait_until(
+            lambda: "web1" not in cluster.varnish.healthy_hosts(), 15, "Varnish counts it sick"
+        )
         marked_sick = time.monotonic()
         time.sleep(4)
     retried = failed_fetches(cluster) - failed_before
@@ -250,6 +252,39 @@ def test_a_killed_host_costs_no_failed_request_after_the_probe_window(cluster):
     # Fetches that failed on the killed host were sent to the other.
     assert retried > 0
     assert [o.status for o in inside if o.failed] == []
+
+
+def test_with_every_host_down_a_reader_gets_a_friendly_503_at_once_and_cached_pages(cluster):
+    front = cluster.varnish_url
+    request(front, "GET", OTHER_SONG)
+    cluster.kill_host(0)
+    cluster.kill_host(1)
+    try:
+        # At once (the probes have not noticed yet, the fetch and its retry fail) and once
+        # Varnish counts them sick.
+        started = time.monotonic()
+        at_once = request(front, "GET", f"{SONG}?reader={uuid.uuid4().hex}")
+        at_once_seconds = time.monotonic() - started
+        wait_until(lambda: not cluster.varnish.healthy_hosts(), 15, "every host counted sick")
+        started = time.monotonic()
+        once_sick = request(front, "GET", f"{SONG}?reader={uuid.uuid4().hex}")
+        once_sick_seconds = time.monotonic() - started
+        cached = request(front, "GET", OTHER_SONG)
+    finally:
+        cluster.start_host(0)
+        cluster.start_host(1)
+
+    print(
+        f"\nevery host down: a 503 in {at_once_seconds * 1000:.0f} ms at once, "
+        f"{once_sick_seconds * 1000:.0f} ms once counted sick"
+    )
+    for status, headers, page in (at_once, once_sick):
+        assert status == 503
+        assert headers["retry-after"] == "10"
+        assert headers["content-type"].startswith("text/html")
+        assert FRIENDLY_503 in page
+    assert max(at_once_seconds, once_sick_seconds) < 1
+    assert (cached[0], cached[1]["x-cache"]) == (200, "HIT")
 
 
 def rows_read(server):
