@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections, models
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 
 from songfacts.admin_search import SEARCH_WORDS, search_words, unquoted
 
@@ -44,6 +44,56 @@ class SongQuerySet(models.QuerySet):
     def for_list_page(self):
         """Songs as list rows show them: title, artist and album, no further queries."""
         return self.select_related("artist", "album")
+
+    # The indexes: what these songs are credited to, collected on, tagged with, and from
+    # when, each row counted by these songs alone (so `published()` first counts only what
+    # readers can see).
+
+    def people_with_counts(self):
+        """People credited on any of these songs, each with `song_count`: on how many of them.
+
+        The count is a subquery per row, so a page of people costs what its rows cost.
+        """
+        from catalogue.models import Credit, Person
+
+        credits = Credit.objects.filter(song__in=self.values("pk"), person=OuterRef("pk"))
+        counts = credits.order_by().values("person").annotate(n=Count("song", distinct=True))
+        return Person.objects.filter(Exists(credits)).annotate(
+            song_count=Subquery(counts.values("n"))
+        )
+
+    def albums_holding(self):
+        """Albums with any of these songs on them, with their artists."""
+        from catalogue.models import Album
+
+        return Album.objects.filter(Exists(self.filter(album=OuterRef("pk")))).select_related(
+            "artist"
+        )
+
+    def tags_with_counts(self):
+        """Tags of any of these songs, each with `song_count`: how many of them it tags.
+
+        As in `tagged`, the tagged ids are compared in a subquery, not joined.
+        """
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import Tag, TaggedItem
+
+        tagged = TaggedItem.objects.filter(
+            tag=OuterRef("pk"),
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id__in=self.values("pk"),
+        )
+        counts = tagged.order_by().values("tag").annotate(n=Count("pk"))
+        return Tag.objects.filter(Exists(tagged)).annotate(song_count=Subquery(counts.values("n")))
+
+    def year_counts(self):
+        """[{"release_year": 1977, "songs": 12}, ...] for the years of these songs, in order."""
+        return (
+            self.filter(release_year__isnull=False)
+            .order_by("release_year")
+            .values("release_year")
+            .annotate(songs=Count("pk"))
+        )
 
 
 class FactQuerySet(models.QuerySet):
@@ -123,6 +173,17 @@ class ChartEntryQuerySet(models.QuerySet):
             .filter(song__status=PUBLISHED)
             .select_related("song__artist")
             .order_by("peak_position", "entry_year", "song__title", "pk")
+        )
+
+    def charts_with_counts(self):
+        """Charts with any of these entries, each with `entry_count`: how many of them it has
+        (for the chart index, the entries the chart page lists)."""
+        from catalogue.models import Chart
+
+        entries = self.order_by().filter(chart=OuterRef("pk"))
+        counts = entries.values("chart").annotate(n=Count("pk"))
+        return Chart.objects.filter(Exists(entries)).annotate(
+            entry_count=Subquery(counts.values("n"))
         )
 
 

@@ -10,8 +10,10 @@ import string
 
 from django.core.paginator import InvalidPage
 from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models.functions import Left, Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
@@ -35,20 +37,26 @@ from songfacts import cache_keys
 SONGS_PER_PAGE = 50
 ARTISTS_PER_PAGE = 60
 CREDITS_PER_PAGE = 100
+PEOPLE_PER_PAGE = 60
+ALBUMS_PER_PAGE = 60
+TAGS_PER_PAGE = 100
+CHARTS_PER_PAGE = 100
 OTHER_INITIAL = "0-9"
 INITIALS = [*string.ascii_uppercase, OTHER_INITIAL]
 # No list has a page past this many digits; longer ones are not worth reading as numbers
 # (Python refuses int() past 4,300 digits).
 PAGE_NUMBER_MAX_DIGITS = 9
-# The largest release year a song can have (a PositiveSmallIntegerField): a later decade
-# holds nothing, and its range would not fit the column's type in a bound parameter.
-LAST_YEAR = 32767
+# No song can be from before 1860, the year of the oldest recording of a voice that can be
+# played back (Scott de Martinville's phonautogram of "Au clair de la lune"): an earlier year
+# in an address is a mistake, not an empty page. Nor from after the current year.
+FIRST_RECORDED_YEAR = 1860
 # How long the home page may be kept in the page cache at most (songfacts.cache_keys).
 HOME_LIFETIME = 600
 
 
-def _page(request, object_list, per_page):
-    """One page of `object_list` for `?page=N`; anything but a page that exists is a 404.
+def _page(request, object_list, per_page, *, allow_empty=True):
+    """One page of `object_list` for `?page=N`; anything but a page that exists is a 404,
+    and so is an empty list unless `allow_empty`.
 
     Queries twice when `object_list` is a QuerySet: the count, then the page's rows.
     """
@@ -57,7 +65,7 @@ def _page(request, object_list, per_page):
         raise Http404("A page number is a whole number.")
     if len(number.lstrip("0")) > PAGE_NUMBER_MAX_DIGITS:
         raise Http404("There is no such page.")
-    paginator = IdsFirstPaginator(object_list, per_page)
+    paginator = IdsFirstPaginator(object_list, per_page, allow_empty_first_page=allow_empty)
     try:
         page = paginator.page(int(number))
     except InvalidPage as error:
@@ -94,6 +102,37 @@ def _filter_initial(queryset, field, letter):
     return queryset.filter(**{f"{field}__istartswith": letter})
 
 
+def _initial_in_use(request, queryset, field):
+    """The `?letter=` of an A–Z page that links only the letters with rows under them:
+    (letter, the INITIALS with nothing under them). A letter with nothing is a 404 too.
+
+    Queries once, for the initials in use (as _filter_initial reads them).
+    """
+    letter = _initial(request)
+    firsts = (
+        queryset.order_by()
+        .annotate(first=Upper(Left(field, 1)))
+        .values_list("first", flat=True)
+        .distinct()
+    )
+    in_use = {first if first in INITIALS else OTHER_INITIAL for first in firsts}
+    if letter is not None and letter not in in_use:
+        raise Http404("Nothing is listed under this letter.")
+    return letter, [initial for initial in INITIALS if initial not in in_use]
+
+
+def _recorded(songs):
+    """`songs` from the years that a year page can show (FIRST_RECORDED_YEAR to this year)."""
+    return songs.filter(release_year__range=(FIRST_RECORDED_YEAR, timezone.localdate().year))
+
+
+def _recorded_or_404(first_year, last_year):
+    if last_year < FIRST_RECORDED_YEAR:
+        raise Http404("No recording of a song is that old.")
+    if first_year > timezone.localdate().year:
+        raise Http404("No songs come from the future.")
+
+
 def _artist_or_redirect(artist_slug):
     """The artist of this slug, or the artist who had it before a rename, or a 404.
 
@@ -118,6 +157,52 @@ def _unless_slug(slug):
 def _group_credits(credits):
     """[(role, [credits])] in the order the credits come, for one heading per role."""
     return [(role, list(rows)) for role, rows in itertools.groupby(credits, lambda c: c.role)]
+
+
+# ---- schema.org descriptions (JSON-LD) of list pages ----
+
+
+def _item_list(name, things, start=1):
+    """An ItemList of schema.org `things`, numbered from `start` (a page's first position)."""
+    return {
+        "@type": "ItemList",
+        "name": name,
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "item": thing}
+            for position, thing in enumerate(things, start=start)
+        ],
+    }
+
+
+def _list_json_ld(name, things, page=None):
+    """An index page's description: the ItemList of what it lists."""
+    start = page.start_index() if page is not None else 1
+    return {"@context": "https://schema.org", **_item_list(name, things, start)}
+
+
+def _collection_json_ld(name, canonical_url, things, page):
+    """A tag's, chart's or year's page: a CollectionPage whose main entity is its list."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": name,
+        "url": canonical_url,
+        "mainEntity": _item_list(name, things, page.start_index()),
+    }
+
+
+def _recording(song, request):
+    """A song with its artist loaded, as a list names it."""
+    return {
+        "@type": "MusicRecording",
+        "name": song.title,
+        "url": request.build_absolute_uri(song.get_absolute_url()),
+        "byArtist": _person_or_group(song.artist, request),
+    }
+
+
+def _named_page(kind, name, url, request):
+    return {"@type": kind, "name": name, "url": request.build_absolute_uri(url)}
 
 
 # ---- Songs ----
@@ -359,6 +444,12 @@ def person_detail(request, slug):
         .order_by("role__position", "role__name", "song__title", "pk")
     )
     page = _page(request, credits, CREDITS_PER_PAGE)
+    json_ld = {
+        "@context": "https://schema.org",
+        **_named_page("Person", person.name, person.get_absolute_url(), request),
+    }
+    if person.bio:
+        json_ld["description"] = person.bio
     return render(
         request,
         "catalogue/person_detail.html",
@@ -367,6 +458,67 @@ def person_detail(request, slug):
             "page": page,
             "credit_groups": _group_credits(page.object_list),
             "canonical_url": _canonical(request, page),
+            "json_ld": json_ld,
+        },
+    )
+
+
+@require_safe
+def person_list(request):
+    """People credited on published songs, A–Z, each with the number of those songs.
+
+    Queries: the initials in use, the count and the page (3).
+    """
+    cache_keys.add("people-az")
+    people = Song.objects.published().people_with_counts()
+    letter, empty_initials = _initial_in_use(request, people, "sort_name")
+    people = _filter_initial(people, "sort_name", letter).order_by("sort_name", "pk")
+    page = _page(request, people, PEOPLE_PER_PAGE)
+    things = [
+        _named_page("Person", person.name, person.get_absolute_url(), request)
+        for person in page.object_list
+    ]
+    return render(
+        request,
+        "catalogue/person_list.html",
+        {
+            "page": page,
+            "letter": letter,
+            "initials": INITIALS,
+            "empty_initials": empty_initials,
+            "canonical_url": _canonical_with_letter(request, letter, page),
+            "json_ld": _list_json_ld("People A–Z", things, page),
+        },
+    )
+
+
+@require_safe
+def album_list(request):
+    """Albums with published songs, A–Z by title. Queries: the initials in use, the count
+    and the page with artists (3).
+    """
+    cache_keys.add("albums-az")
+    albums = Song.objects.published().albums_holding()
+    letter, empty_initials = _initial_in_use(request, albums, "title")
+    albums = _filter_initial(albums, "title", letter).order_by("title", "artist__sort_name", "pk")
+    page = _page(request, albums, ALBUMS_PER_PAGE)
+    things = [
+        {
+            **_named_page("MusicAlbum", album.title, album.get_absolute_url(), request),
+            "byArtist": _person_or_group(album.artist, request),
+        }
+        for album in page.object_list
+    ]
+    return render(
+        request,
+        "catalogue/album_list.html",
+        {
+            "page": page,
+            "letter": letter,
+            "initials": INITIALS,
+            "empty_initials": empty_initials,
+            "canonical_url": _canonical_with_letter(request, letter, page),
+            "json_ld": _list_json_ld("Albums A–Z", things, page),
         },
     )
 
@@ -380,10 +532,42 @@ def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     songs = Song.objects.published().tagged(tag).for_list_page().order_by("title", "pk")
     page = _page(request, songs, SONGS_PER_PAGE)
+    canonical_url = _canonical(request, page)
+    things = [_recording(song, request) for song in page.object_list]
     return render(
         request,
         "catalogue/tag_detail.html",
-        {"tag": tag, "page": page, "canonical_url": _canonical(request, page)},
+        {
+            "tag": tag,
+            "page": page,
+            "canonical_url": canonical_url,
+            "json_ld": _collection_json_ld(tag.name, canonical_url, things, page),
+        },
+    )
+
+
+@require_safe
+def tag_list(request):
+    """Topics of published songs by name, each with its number of them. Queries: the count
+    and the page (2).
+    """
+    cache_keys.add("tags")
+    tags = Song.objects.published().tags_with_counts().order_by("name", "pk")
+    page = _page(request, tags, TAGS_PER_PAGE)
+    things = [
+        _named_page(
+            "CollectionPage", tag.name, reverse("catalogue:tag-detail", args=[tag.slug]), request
+        )
+        for tag in page.object_list
+    ]
+    return render(
+        request,
+        "catalogue/tag_list.html",
+        {
+            "page": page,
+            "canonical_url": _canonical(request, page),
+            "json_ld": _list_json_ld("Topics", things, page),
+        },
     )
 
 
@@ -401,12 +585,38 @@ def chart_detail(request, slug):
 
 
 @require_safe
+def chart_list(request):
+    """Charts in their order, each with the number of entries its page lists. Queries: the
+    count and the page (2).
+    """
+    cache_keys.add("charts")
+    charts = (
+        ChartEntry.objects.for_chart_page()
+        .charts_with_counts()
+        .order_by(*Chart._meta.ordering, "pk")
+    )
+    page = _page(request, charts, CHARTS_PER_PAGE)
+    things = [
+        _named_page("CollectionPage", chart.name, chart.get_absolute_url(), request)
+        for chart in page.object_list
+    ]
+    return render(
+        request,
+        "catalogue/chart_list.html",
+        {
+            "page": page,
+            "canonical_url": _canonical(request, page),
+            "json_ld": _list_json_ld("Charts", things, page),
+        },
+    )
+
+
+@require_safe
 def decade_list(request):
     """Decades with their number of published songs. One query."""
     cache_keys.add("songs-az")
     decades = list(
-        Song.objects.published()
-        .filter(release_year__isnull=False)
+        _recorded(Song.objects.published())
         .annotate(decade=F("release_year") / 10 * 10)
         .values("decade")
         .annotate(songs=Count("pk"))
@@ -426,11 +636,12 @@ def decade_detail(request, decade):
     """
     if decade % 10:
         raise Http404("A decade starts with a year ending in 0.")
-    if decade > LAST_YEAR:
-        raise Http404("No songs come from that far ahead.")
+    _recorded_or_404(decade, decade + 9)
     cache_keys.add("songs-az")
-    songs = Song.objects.published().filter(release_year__range=(decade, decade + 9))
-    years = list(songs.values("release_year").annotate(songs=Count("pk")).order_by("release_year"))
+    songs = _recorded(Song.objects.published()).filter(release_year__range=(decade, decade + 9))
+    years = list(songs.year_counts())
+    if not years:
+        raise Http404("No songs of this decade are in the catalogue.")
     page = _page(
         request, songs.for_list_page().order_by("release_year", "title", "pk"), SONGS_PER_PAGE
     )
@@ -448,10 +659,18 @@ def decade_detail(request, decade):
 
 @require_safe
 def year_detail(request, year):
-    """A year's songs. Queries: the count and page (2)."""
+    """A year's songs; a year with none is a 404. Queries: the count and page (2)."""
+    _recorded_or_404(year, year)
     cache_keys.add("songs-az")
     songs = Song.objects.published().filter(release_year=year)
-    page = _page(request, songs.for_list_page().order_by("title", "pk"), SONGS_PER_PAGE)
+    page = _page(
+        request,
+        songs.for_list_page().order_by("title", "pk"),
+        SONGS_PER_PAGE,
+        allow_empty=False,
+    )
+    canonical_url = _canonical(request, page)
+    things = [_recording(song, request) for song in page.object_list]
     return render(
         request,
         "catalogue/year_detail.html",
@@ -459,7 +678,37 @@ def year_detail(request, year):
             "year": year,
             "decade": year // 10 * 10,
             "page": page,
-            "canonical_url": _canonical(request, page),
+            "canonical_url": canonical_url,
+            "json_ld": _collection_json_ld(f"Songs from {year}", canonical_url, things, page),
+        },
+    )
+
+
+@require_safe
+def year_list(request):
+    """Years with published songs, by decade, each with its number of songs. One query."""
+    cache_keys.add("years")
+    years = list(_recorded(Song.objects.published()).year_counts())
+    decades = [
+        (decade, list(rows))
+        for decade, rows in itertools.groupby(years, lambda row: row["release_year"] // 10 * 10)
+    ]
+    things = [
+        _named_page(
+            "CollectionPage",
+            f"Songs from {row['release_year']}",
+            reverse("catalogue:year-detail", args=[row["release_year"]]),
+            request,
+        )
+        for row in years
+    ]
+    return render(
+        request,
+        "catalogue/year_list.html",
+        {
+            "decades": decades,
+            "canonical_url": _canonical(request),
+            "json_ld": _list_json_ld("Songs by year", things),
         },
     )
 

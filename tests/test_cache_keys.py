@@ -251,6 +251,10 @@ def test_a_published_song_joins_every_list_that_may_show_it(committed):
         "artists-az",
         "feeds",
         "sitemaps",
+        "albums-az",
+        "tags",
+        "people-az",
+        "charts",
     }
 
 
@@ -276,12 +280,12 @@ def test_a_song_moved_to_another_album_purges_both(song, committed):
     assert {f"song-{song.pk}", f"album-{heroes.pk}"} <= _all(purged)
 
 
-def test_tagging_a_song_purges_its_details_and_the_tags_page(song, committed):
+def test_tagging_a_song_purges_its_details_the_tags_page_and_the_tag_index(song, committed):
     with committed():
         song.tags.add("Berlin")
 
     tag = song.tags.get()
-    assert _all(purged) == {f"song-{song.pk}-details", f"tag-{tag.pk}"}
+    assert _all(purged) == {f"song-{song.pk}-details", f"tag-{tag.pk}", "tags", "sitemaps"}
 
 
 def test_an_editors_pick_purges_the_picks_on_every_song_page(song, committed):

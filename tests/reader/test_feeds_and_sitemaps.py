@@ -137,11 +137,11 @@ def test_the_sitemap_index_costs_the_same_queries_with_50_more_songs(
 ):
     make_song()
 
-    # Expect 4 queries: for songs and for artists, the count and the latest change; none for
-    # the fixed pages.
-    with django_assert_num_queries(4):
+    # Expect 12 queries: for songs, artists, albums, people, tags and charts, the count and
+    # the latest change; none for the fixed pages.
+    with django_assert_num_queries(12):
         client.get("/sitemap.xml")
     for _ in range(50):
         make_song()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(12):
         client.get("/sitemap.xml")
