@@ -11,9 +11,11 @@ had before.
 import contextlib
 import http.client
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -215,8 +217,10 @@ def set_cookies(headers):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("replicas")
+def site():
+    # Not in pytest's numbered folders: another pytest session on this machine prunes those,
+    # and would take the running servers' data with them.
+    folder = Path(tempfile.mkdtemp(prefix="songfacts-replicas-"))
     primary = PostgresServer(folder / "primary", free_port())
     replica = None
     try:
@@ -239,9 +243,12 @@ def site(tmp_path_factory):
         with gunicorn(environment, log_file) as port:
             yield Site(primary, replica, port, log_file, environment)
     finally:
-        if replica is not None:
-            replica.stop()
-        primary.stop()
+        try:
+            if replica is not None:
+                replica.stop()
+            primary.stop()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_it_reads_reader_pages_from_the_replica_and_writes_to_the_primary(site):
