@@ -31,25 +31,35 @@ READER_FORM_NAMESPACE = "comments"
 SECOND_CHANCE_REASONS = (REASON_NO_CSRF_COOKIE, REASON_CSRF_TOKEN_MISSING)
 
 
-class FetchMetadataCsrfMiddleware(CsrfViewMiddleware):
-    """Django's CsrfViewMiddleware, which trusts the browser's word on a request's origin
-    before it asks for a token."""
+class FetchMetadataCsrfMiddleware:
+    """Settles what the browser's headers settle, just before Django's CsrfViewMiddleware,
+    which checks the token of the rest (and stays in MIDDLEWARE, with its system checks)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # For Django's own check of an Origin (the request's host, CSRF_TRUSTED_ORIGINS) and
+        # its refusal (the failure view, the log line).
+        self.django_csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        return self.get_response(request)
 
     def process_view(self, request, callback, callback_args, callback_kwargs):
         if request.method in SAFE_METHODS or getattr(callback, "csrf_exempt", False):
-            return super().process_view(request, callback, callback_args, callback_kwargs)
+            return None
         fetch_site = request.headers.get("Sec-Fetch-Site")
         if fetch_site == "same-origin":
-            return self._accept(request)
+            return self.django_csrf._accept(request)
         origin = request.headers.get("Origin")
         if origin is not None:
             # Including "null", which sandboxed pages and cross-site redirects send.
-            if self._origin_verified(request):
-                return self._accept(request)
-            return self._reject(request, REASON_BAD_ORIGIN % origin)
+            if self.django_csrf._origin_verified(request):
+                return self.django_csrf._accept(request)
+            return self.django_csrf._reject(request, REASON_BAD_ORIGIN % origin)
         if fetch_site in ("cross-site", "same-site"):
-            return self._reject(request, REASON_CROSS_SITE % fetch_site)
-        return super().process_view(request, callback, callback_args, callback_kwargs)
+            return self.django_csrf._reject(request, REASON_CROSS_SITE % fetch_site)
+        # The browser said nothing: CsrfViewMiddleware asks for the token.
+        return None
 
 
 def csrf_failure(request, reason=""):

@@ -142,6 +142,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "songfacts.csrf.FetchMetadataCsrfMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "songfacts.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
