@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Max, Min
 from taggit.models import Tag
 
@@ -302,7 +302,8 @@ def load_song_page(artist_slug, slug, *, include_drafts):
         "drafts": include_drafts,
         "song_type": ContentType.objects.get_for_model(Song).pk,
     }
-    with connection.cursor() as cursor:
+    # Where the router sends the song's reads: a replica that has caught up, if any.
+    with connections[router.db_for_read(Song)].cursor() as cursor:
         cursor.execute(_STATEMENT, parameters)
         row = cursor.fetchone()
     if row is None:

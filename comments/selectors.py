@@ -4,7 +4,7 @@ import sys
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Q
 from django.http import Http404
 
@@ -105,7 +105,8 @@ def song_comment_section(song, *, request):
     offset = (number - 1) * COMMENTS_PER_PAGE
     if offset > MAX_OFFSET:
         raise Http404("There is no such page of comments.")
-    with connection.cursor() as cursor:
+    # Where the router sends the comments' reads: a replica that has caught up, if any.
+    with connections[router.db_for_read(Comment)].cursor() as cursor:
         cursor.execute(
             _SECTION_STATEMENT,
             {"song": song.pk, "offset": offset, "limit": COMMENTS_PER_PAGE},

@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 MAX_LAG_SECONDS = 5
 ARTIST_PAGE = "/artists/david-bowie/"
 COMMENTS_FEED = "/songs/david-bowie/heroes/comments/feed/"
+SONG_PAGE = "/songs/david-bowie/heroes/"
 EDITOR_PASSWORD = "a-long-editor-password-for-tests"
 
 pytestmark = pytest.mark.slow
@@ -267,6 +268,21 @@ def test_it_reads_reader_pages_from_the_replica_and_writes_to_the_primary(site):
     assert status == 302
     assert on_primary == [(1,)]
     assert on_replica == [(0,)]
+
+
+def test_the_song_page_and_its_comments_read_from_the_replica(site):
+    body = f"Heard it in Berlin, says {uuid.uuid4().hex[:8]}."
+    with replay_paused(site) as before:
+        after = rename_heroes(site)
+        status, headers, _ = post_comment(site, body)
+        writer = {"wrote_lsn": set_cookies(headers)["wrote_lsn"].value}
+        _, _, other = site.get(SONG_PAGE)
+        _, _, writers = site.get(SONG_PAGE, cookies=writer)
+
+    assert status == 302
+    # Its own statements (catalogue.selectors, comments.selectors) go where the router says.
+    assert before in other and after not in other and body not in other
+    assert after in writers and body in writers
 
 
 def test_the_writer_reads_their_comment_while_replay_is_paused_and_others_read_the_replica(
