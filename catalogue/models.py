@@ -529,6 +529,11 @@ class Version(models.Model):
         SAMPLE = "sample", "Samples it"
         REFERENCE = "reference", "Draws its title or idea from"
 
+    # The kinds that are the original song played again: a placement of such a version (a
+    # film, an advert) is one of the song's too, and its page lists it. A song that samples or
+    # draws on another is a song of its own, and its placements are its own.
+    SAME_SONG_KINDS = (Kind.COVER, Kind.LANGUAGE, Kind.LIVE, Kind.REMIX, Kind.EDIT)
+
     original = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="versions")
     version = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="version_of")
     kind = models.CharField(max_length=10, choices=Kind)

@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections, models
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 
 from songfacts.admin_search import SEARCH_WORDS, search_words, unquoted
 
@@ -49,18 +49,25 @@ class SongQuerySet(models.QuerySet):
     # when, each row counted by these songs alone (so `published()` first counts only what
     # readers can see).
 
+    def _credits_of_outer_person(self):
+        from catalogue.models import Credit
+
+        return Credit.objects.filter(song__in=self.values("pk"), person=OuterRef("pk"))
+
+    def credited_people(self):
+        """People credited on any of these songs."""
+        from catalogue.models import Person
+
+        return Person.objects.filter(Exists(self._credits_of_outer_person()))
+
     def people_with_counts(self):
-        """People credited on any of these songs, each with `song_count`: on how many of them.
+        """`credited_people`, each with `song_count`: on how many of these songs.
 
         The count is a subquery per row, so a page of people costs what its rows cost.
         """
-        from catalogue.models import Credit, Person
-
-        credits = Credit.objects.filter(song__in=self.values("pk"), person=OuterRef("pk"))
-        counts = credits.order_by().values("person").annotate(n=Count("song", distinct=True))
-        return Person.objects.filter(Exists(credits)).annotate(
-            song_count=Subquery(counts.values("n"))
-        )
+        credits = self._credits_of_outer_person().order_by().values("person")
+        counts = credits.annotate(n=Count("song", distinct=True)).values("n")
+        return self.credited_people().annotate(song_count=Subquery(counts))
 
     def albums_holding(self):
         """Albums with any of these songs on them, with their artists."""
@@ -70,21 +77,30 @@ class SongQuerySet(models.QuerySet):
             "artist"
         )
 
-    def tags_with_counts(self):
-        """Tags of any of these songs, each with `song_count`: how many of them it tags.
-
-        As in `tagged`, the tagged ids are compared in a subquery, not joined.
-        """
+    def _tagged_items_of_outer_tag(self):
+        # As in `tagged`, the tagged ids are compared in a subquery, not joined.
         from django.contrib.contenttypes.models import ContentType
-        from taggit.models import Tag, TaggedItem
+        from taggit.models import TaggedItem
 
-        tagged = TaggedItem.objects.filter(
+        return TaggedItem.objects.filter(
             tag=OuterRef("pk"),
             content_type=ContentType.objects.get_for_model(self.model),
             object_id__in=self.values("pk"),
         )
-        counts = tagged.order_by().values("tag").annotate(n=Count("pk"))
-        return Tag.objects.filter(Exists(tagged)).annotate(song_count=Subquery(counts.values("n")))
+
+    def tags_used(self):
+        """Tags of any of these songs."""
+        from taggit.models import Tag
+
+        return Tag.objects.filter(Exists(self._tagged_items_of_outer_tag()))
+
+    def tags_with_counts(self):
+        """`tags_used`, each with `song_count`: how many of these songs it tags (a subquery
+        per row)."""
+        tagged = self._tagged_items_of_outer_tag().order_by().values("tag")
+        return self.tags_used().annotate(
+            song_count=Subquery(tagged.annotate(n=Count("pk")).values("n"))
+        )
 
     def year_counts(self):
         """[{"release_year": 1977, "songs": 12}, ...] for the years of these songs, in order."""
@@ -163,27 +179,27 @@ class ArtistQuerySet(models.QuerySet):
 
 
 class ChartEntryQuerySet(models.QuerySet):
-    def charted(self):
-        return self.filter(peak_position__isnull=False)
-
     def for_chart_page(self):
-        """A chart's published songs by peak, then by year, with song and artist loaded."""
+        """A chart's runs of published songs: by peak, then those that did not chart; each
+        by year. With song and artist loaded."""
         return (
-            self.charted()
-            .filter(song__status=PUBLISHED)
+            self.filter(song__status=PUBLISHED)
             .select_related("song__artist")
-            .order_by("peak_position", "entry_year", "song__title", "pk")
+            .order_by(F("peak_position").asc(nulls_last=True), "entry_year", "song__title", "pk")
         )
 
-    def charts_with_counts(self):
-        """Charts with any of these entries, each with `entry_count`: how many of them it has
-        (for the chart index, the entries the chart page lists)."""
+    def charts_holding(self):
+        """Charts with any of these runs."""
         from catalogue.models import Chart
 
-        entries = self.order_by().filter(chart=OuterRef("pk"))
-        counts = entries.values("chart").annotate(n=Count("pk"))
-        return Chart.objects.filter(Exists(entries)).annotate(
-            entry_count=Subquery(counts.values("n"))
+        return Chart.objects.filter(Exists(self.order_by().filter(chart=OuterRef("pk"))))
+
+    def charts_with_counts(self):
+        """`charts_holding`, each with `entry_count`: how many of these runs it has (for the
+        chart index, the runs the chart page lists). A subquery per row."""
+        runs = self.order_by().filter(chart=OuterRef("pk")).values("chart")
+        return self.charts_holding().annotate(
+            entry_count=Subquery(runs.annotate(n=Count("pk")).values("n"))
         )
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections, router
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min, Window
+from django.db.models.functions import RowNumber
 from taggit.models import Tag
 
 from catalogue.models import (
@@ -43,6 +44,9 @@ from songfacts.json_rows import columns, instance, ordering, stored_fields
 HOME_LIST_LENGTH = 8
 # Enough recent comments to find HOME_LIST_LENGTH different songs in all but odd cases.
 RECENT_COMMENTS = 40
+# Enough recent facts to find HOME_LIST_LENGTH different songs even after an editor has
+# added a song's whole story at once (the seed's "Heroes" has 36 facts).
+RECENT_FACTS = 200
 # A song's tags, by name (taggit's Tag has no ordering of its own).
 TAG_ORDERING = ("name", "id")
 TAG_ORDER = ", ".join(f"t.{name}" for name in TAG_ORDERING)
@@ -64,10 +68,11 @@ def day_number(date: datetime.date):
 def home_page(date: datetime.date):
     """The home page on `date`. Queries: 5 (one a list, two for the song of the day).
 
-    The latest published facts of published songs, the newest published songs, the songs of
-    the latest published comments (each once, looking back over the last RECENT_COMMENTS)
-    with their latest comment, and the song of the day: the same published song all day long,
-    a different one (most days) the next.
+    The latest published fact of each of the published songs with the latest facts (see
+    `latest_fact_of_each_song`), the newest published songs, the songs of the latest
+    published comments (each once, looking back over the last RECENT_COMMENTS) with their
+    latest comment, and the song of the day: the same published song all day long, a
+    different one (most days) the next.
     """
     recent_comments = (
         Comment.objects.published()
@@ -79,14 +84,36 @@ def home_page(date: datetime.date):
     for comment in recent_comments:
         latest_per_song.setdefault(comment.song_id, comment)
     return HomePage(
-        latest_facts=list(Fact.objects.latest()[:HOME_LIST_LENGTH]),
+        latest_facts=list(latest_fact_of_each_song()[:HOME_LIST_LENGTH]),
         new_songs=list(
             Song.objects.published()
-            .select_related("artist")
+            .for_list_page()
             .order_by("-published_at", "-pk")[:HOME_LIST_LENGTH]
         ),
         recently_commented=list(latest_per_song.values())[:HOME_LIST_LENGTH],
         song_of_the_day=_song_of_the_day(date),
+    )
+
+
+def latest_fact_of_each_song():
+    """The latest published fact of each published song that has one among the RECENT_FACTS
+    latest, the songs with the latest facts first; with song and artist loaded.
+
+    One song stands for one fact, however many it got at once; looking back a bounded way
+    keeps it one index scan at any size (a song whose facts are older than the window waits
+    for its next one).
+    """
+    recent = Fact.objects.latest().values("pk")[:RECENT_FACTS]
+    latest_of_each = (
+        Fact.objects.filter(pk__in=recent)
+        .order_by("song_id", "-created_at", "-pk")
+        .distinct("song_id")
+        .values("pk")
+    )
+    return (
+        Fact.objects.filter(pk__in=latest_of_each)
+        .select_related("song__artist")
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -99,6 +126,86 @@ def _song_of_the_day(date):
         return None
     start = bounds["low"] + day_number(date) % (bounds["high"] - bounds["low"] + 1)
     return published.filter(pk__gte=start).select_related("artist").order_by("pk").first()
+
+
+# ---- An album's track list ----
+
+
+@dataclass
+class TrackList:
+    """An album's published songs in the catalogue: those whose place on the album is
+    known, in that order, then the others by title."""
+
+    numbered: list[Song]
+    unnumbered: list[Song]
+
+    @property
+    def partial(self):
+        """Whether the catalogue lacks some of the album's tracks, as far as its numbers
+        tell: one before the last it has is missing. (Nothing tells how many follow.)"""
+        numbers = [song.track_number for song in self.numbered]
+        return numbers != list(range(1, len(numbers) + 1))
+
+    def __iter__(self):
+        return iter([*self.numbered, *self.unnumbered])
+
+    def __len__(self):
+        return len(self.numbered) + len(self.unnumbered)
+
+
+def album_tracks(album):
+    """The album's TrackList, each song with its artist. One query."""
+    songs = list(
+        album.songs.published()
+        .select_related("artist")
+        .order_by(F("track_number").asc(nulls_last=True), "title", "pk")
+    )
+    return TrackList(
+        numbered=[song for song in songs if song.track_number is not None],
+        unnumbered=[song for song in songs if song.track_number is None],
+    )
+
+
+# ---- Tables of chart runs: the song page's and the chart page's ----
+
+
+@dataclass
+class ChartColumns:
+    """Which of a table's optional columns some of its chart runs fill: a table leaves out
+    a column that no row fills."""
+
+    entry_dates: bool
+    peak_dates: bool
+    weeks: bool
+    notes: bool
+
+    @classmethod
+    def of(cls, entries):
+        return cls(
+            entry_dates=any(entry.entry_date for entry in entries),
+            peak_dates=any(entry.peak_date for entry in entries),
+            weeks=any(entry.weeks_on_chart is not None for entry in entries),
+            notes=any(entry.note for entry in entries),
+        )
+
+
+def place_in(queryset, pk):
+    """Where the row `pk` comes in the order of `queryset` (1 for the first), or None when
+    `queryset` does not hold it. One query, which numbers every row of `queryset`.
+
+    The row is picked outside the numbered rows: a filter on the primary key beside the
+    window would number that row alone.
+    """
+    numbered = (
+        queryset.annotate(place=Window(RowNumber(), order_by=queryset.query.order_by))
+        .order_by()
+        .values("pk", "place")
+    )
+    sql, params = numbered.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT place FROM ({sql}) numbered WHERE pk = %s", [*params, pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 # ---- The song page ----
@@ -180,7 +287,8 @@ SELECT
         JOIN taggit_taggeditem ti ON ti.tag_id = t.id
         WHERE ti.object_id = s.id AND ti.content_type_id = %(song_type)s
     ) AS tags,
-    -- The song's own appearances and those of its published versions.
+    -- The song's own appearances and those of its published versions that are the song
+    -- played again (Version.SAME_SONG_KINDS).
     (SELECT json_agg(json_build_object('appearance', ap, 'song', aps, 'artist', apa)
             ORDER BY {ordering(Appearance, "ap")})
         FROM catalogue_appearance ap
@@ -190,6 +298,7 @@ SELECT
             SELECT v.version_id FROM catalogue_version v
             JOIN catalogue_song vs ON vs.id = v.version_id
             WHERE v.original_id = s.id AND vs.status = %(published)s
+                AND v.kind = ANY(%(same_song_kinds)s)
         )
     ) AS appearances,
     -- The song's own editor's picks and the site-wide ones.
@@ -277,15 +386,12 @@ class SongPage:
     editors_picks: list[EditorsPick]
     related_songs: list[Song]
     best_peak: int | None = field(init=False)
-    # The chart table leaves out a column that no row fills.
-    chart_weeks_known: bool = field(init=False)
-    chart_notes_given: bool = field(init=False)
+    chart_columns: ChartColumns = field(init=False)
 
     def __post_init__(self):
         peaks = [entry.peak_position for entry in self.chart_entries if entry.charted]
         self.best_peak = min(peaks, default=None)
-        self.chart_weeks_known = any(e.weeks_on_chart is not None for e in self.chart_entries)
-        self.chart_notes_given = any(entry.note for entry in self.chart_entries)
+        self.chart_columns = ChartColumns.of(self.chart_entries)
 
 
 def load_song_page(artist_slug, slug, *, include_drafts):
@@ -300,6 +406,7 @@ def load_song_page(artist_slug, slug, *, include_drafts):
         "artist_slug": artist_slug,
         "slug": slug,
         "drafts": include_drafts,
+        "same_song_kinds": list(Version.SAME_SONG_KINDS),
         "song_type": ContentType.objects.get_for_model(Song).pk,
     }
     # Where the router sends the song's reads: a replica that has caught up, if any.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("songs/", views.song_list, name="song-list"),
     path("songs/<slug:artist_slug>/<slug:slug>/", views.song_detail, name="song-detail"),
+    path("songs/<slug:artist_slug>/<slug:slug>/card.png", views.song_card, name="song-card"),
     path(
         "songs/<slug:artist_slug>/<slug:slug>/comments/feed/",
         feeds.SongCommentsFeed(),

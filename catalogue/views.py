@@ -11,14 +11,14 @@ import string
 from django.core.paginator import InvalidPage
 from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Left, Upper
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from catalogue import selectors
+from catalogue import selectors, share_cards
 from catalogue.cache_keys import song_page_keys
 from catalogue.markup import video_embed
 from catalogue.models import (
@@ -228,8 +228,7 @@ def song_detail(request, artist_slug, slug):
         "facts": page.facts,
         "credit_groups": _group_credits(page.credits),
         "chart_entries": page.chart_entries,
-        "chart_weeks_known": page.chart_weeks_known,
-        "chart_notes_given": page.chart_notes_given,
+        "chart_columns": page.chart_columns,
         "best_peak": page.best_peak,
         "certifications": page.certifications,
         "versions": page.versions,
@@ -241,9 +240,28 @@ def song_detail(request, artist_slug, slug):
         "comment_section": song_comment_section(song, request=request),
         "video_embed": video_embed(song.video_url),
         "canonical_url": request.build_absolute_uri(song.get_absolute_url()),
+        "share_card_url": request.build_absolute_uri(share_cards.card_path(song)),
     }
     context["json_ld"] = _song_json_ld(song, context, request)
     return render(request, "catalogue/song_detail.html", context)
+
+
+@require_safe
+def song_card(request, artist_slug, slug):
+    """The song's share card, a PNG of its title and artist (og:image). Queries: 1.
+
+    The page cache keeps it under the song's and its artist's keys, so a new title or name
+    purges it; any address but the current one (share_cards.card_path) redirects there.
+    """
+    song = get_object_or_404(
+        Song.objects.visible_to(request.user).select_related("artist"),
+        artist__slug=artist_slug,
+        slug=slug,
+    )
+    path = share_cards.card_path(song)
+    if request.get_full_path() != path:
+        return redirect(path)
+    return HttpResponse(share_cards.song_card(song), content_type="image/png")
 
 
 def _song_moved(songs, artist_slug, slug):
@@ -396,17 +414,15 @@ def album_detail(request, artist_slug, slug):
     album.artist = artist
     if moved:
         return redirect(album, permanent=True)
-    tracks = list(
-        album.songs.published().select_related("artist").order_by("track_number", "title")
-    )
+    tracks = selectors.album_tracks(album)
     canonical_url = request.build_absolute_uri(album.get_absolute_url())
+    # No numTracks: the catalogue may hold only some of the album's tracks.
     json_ld = {
         "@context": "https://schema.org",
         "@type": "MusicAlbum",
         "name": album.title,
         "url": canonical_url,
         "byArtist": _person_or_group(artist, request),
-        "numTracks": len(tracks),
         "track": [
             {
                 "@type": "MusicRecording",
@@ -573,15 +589,42 @@ def tag_list(request):
 
 @require_safe
 def chart_detail(request, slug):
-    """A chart's songs by peak. Queries: the chart (1), the count and page (2): 3."""
+    """A chart's songs by peak, then those that did not chart. Queries: the chart (1), the
+    count and page (2): 3.
+
+    `?entry=N`, where a song page links, redirects to the page and row of chart run N.
+    """
     chart = get_object_or_404(Chart, slug=slug)
     entries = ChartEntry.objects.filter(chart=chart).for_chart_page()
+    if "entry" in request.GET:
+        return _chart_row(chart, entries, request.GET["entry"])
     page = _page(request, entries, SONGS_PER_PAGE)
     return render(
         request,
         "catalogue/chart_detail.html",
-        {"chart": chart, "page": page, "canonical_url": _canonical(request, page)},
+        {
+            "chart": chart,
+            "page": page,
+            "columns": selectors.ChartColumns.of(page.object_list),
+            "canonical_url": _canonical(request, page),
+        },
     )
+
+
+def _chart_row(chart, entries, entry_id):
+    """A redirect to the page of `entries` that shows the run `entry_id`, at its row; a 404
+    when it is not one of them. One query: the run's place (the song page cannot afford to
+    count every run above each of its own)."""
+    # Ids are bigints: 18 digits always fit.
+    if not (entry_id.isascii() and entry_id.isdigit() and len(entry_id) <= 18):
+        raise Http404("No such chart entry.")
+    pk = int(entry_id)
+    place = selectors.place_in(entries, pk)
+    if place is None:
+        raise Http404("No such chart entry.")
+    number = (place - 1) // SONGS_PER_PAGE + 1
+    query = f"?page={number}" if number > 1 else ""
+    return redirect(f"{chart.get_absolute_url()}{query}#entry-{pk}")
 
 
 @require_safe

@@ -55,11 +55,11 @@ def test_the_home_page_shows_latest_facts_recent_comments_and_a_song_of_the_day(
 
 
 def test_the_latest_facts_are_the_newest_published_facts_of_published_songs():
-    song = make_song()
+    songs = [make_song() for _ in range(10)]
     draft_song = make_song(status=Status.DRAFT)
-    for minutes in range(1, 11):
+    for minutes, song in enumerate(songs, start=1):
         make_fact(song, f"Fact from {minutes} minutes ago.", minutes)
-    make_fact(song, "A draft fact.", 0, status=Status.DRAFT)
+    make_fact(songs[0], "A draft fact.", 0, status=Status.DRAFT)
     make_fact(draft_song, "A fact of a draft song.", 0)
 
     facts = today().latest_facts
@@ -67,7 +67,7 @@ def test_the_latest_facts_are_the_newest_published_facts_of_published_songs():
     assert [fact.body for fact in facts] == [
         f"Fact from {minutes} minutes ago." for minutes in range(1, HOME_LIST_LENGTH + 1)
     ]
-    assert facts[0].get_absolute_url() == f"{song.get_absolute_url()}#fact-{facts[0].pk}"
+    assert facts[0].get_absolute_url() == f"{songs[0].get_absolute_url()}#fact-{facts[0].pk}"
 
 
 def test_new_songs_are_the_latest_published_with_their_artists():
