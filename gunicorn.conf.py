@@ -24,6 +24,10 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Django logs one line per request with its request id; gunicorn's own access log is optional.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+# gunicorn's control socket (`gunicornc`) lives in the home folder by default, shared by every
+# gunicorn of the machine: several hosts, tests and benchmarks run side by side here, and
+# nothing of ours reads or writes outside the checkout. Signals do its work.
+control_socket_disable = True
 
 
 def pre_fork(server, worker):
