@@ -69,13 +69,16 @@ sub vcl_recv {
     if (std.healthy(req.backend_hint)) {
         set req.grace = 10s;
     }
+    unset req.http.X-Replayable;
+    # The admin's posts are never sent twice: a host may fail after it saved the change.
+    call admin_path;
     if (req.method != "GET" && req.method != "HEAD") {
-        # Kept, so that a post whose host fails can be sent to another (a reader's form is a
-        # few KB; a repeated reader post is one row, by its submission token).
+        # A reader's post is kept, so that one whose host fails can be sent to another (a
+        # form is a few KB; a repeated reader post is one row, by its submission token).
         std.cache_req_body(1MB);
+        set req.http.X-Replayable = "1";
         return (pass);
     }
-    call admin_path;
     if (req.http.Authorization
         || req.http.Cookie ~ "(^|;\s*)(sessionid|messages|wrote_lsn)=") {
         # Logged in, a flash message to show, or the reader's own post to read back (from
@@ -136,7 +139,8 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    if (bereq.retries == 0) {
+    if (bereq.retries == 0
+        && (bereq.method == "GET" || bereq.method == "HEAD" || bereq.http.X-Replayable)) {
         # Refused, reset or timed out: once more, on another host.
         set bereq.http.X-Failed-Host = beresp.backend;
         return (retry);
