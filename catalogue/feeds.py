@@ -60,6 +60,10 @@ class CatalogueFeed(Feed):
     def item_pubdate(self, item):
         return _published(item)
 
+    def item_updateddate(self, item):
+        # Atom asks every entry when it last changed; RSS leaves it out.
+        return max(item.updated_at, _published(item))
+
 
 class NewSongsFeed(CatalogueFeed):
     title = "Songfacts: new songs"
@@ -187,6 +191,10 @@ class SongCommentsFeed(Feed):
         return item.get_absolute_url()
 
     def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        # Atom asks every entry when it last changed; a comment does not change.
         return item.created_at
 
 

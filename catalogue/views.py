@@ -325,6 +325,7 @@ def song_list(request):
     letter = _initial(request)
     songs = _filter_initial(Song.objects.published(), "title", letter)
     page = _page(request, songs.for_list_page().order_by("title", "pk"), SONGS_PER_PAGE)
+    things = [_recording(song, request) for song in page.object_list]
     return render(
         request,
         "catalogue/song_list.html",
@@ -333,6 +334,7 @@ def song_list(request):
             "letter": letter,
             "initials": INITIALS,
             "canonical_url": _canonical_with_letter(request, letter, page),
+            "json_ld": _list_json_ld("Songs A–Z", things, page),
         },
     )
 
@@ -394,6 +396,7 @@ def artist_list(request):
     letter = _initial(request)
     artists = _filter_initial(Artist.objects.with_published_songs(), "sort_name", letter)
     page = _page(request, artists.order_by("sort_name", "pk"), ARTISTS_PER_PAGE)
+    things = [_person_or_group(artist, request) for artist in page.object_list]
     return render(
         request,
         "catalogue/artist_list.html",
@@ -402,6 +405,7 @@ def artist_list(request):
             "letter": letter,
             "initials": INITIALS,
             "canonical_url": _canonical_with_letter(request, letter, page),
+            "json_ld": _list_json_ld("Artists A–Z", things, page),
         },
     )
 
@@ -599,6 +603,8 @@ def chart_detail(request, slug):
     if "entry" in request.GET:
         return _chart_row(chart, entries, request.GET["entry"])
     page = _page(request, entries, SONGS_PER_PAGE)
+    canonical_url = _canonical(request, page)
+    things = [_recording(entry.song, request) for entry in page.object_list]
     return render(
         request,
         "catalogue/chart_detail.html",
@@ -606,7 +612,8 @@ def chart_detail(request, slug):
             "chart": chart,
             "page": page,
             "columns": selectors.ChartColumns.of(page.object_list),
-            "canonical_url": _canonical(request, page),
+            "canonical_url": canonical_url,
+            "json_ld": _collection_json_ld(chart.name, canonical_url, things, page),
         },
     )
 
@@ -665,10 +672,23 @@ def decade_list(request):
         .annotate(songs=Count("pk"))
         .order_by("decade")
     )
+    things = [
+        _named_page(
+            "CollectionPage",
+            f"Songs of the {row['decade']}s",
+            reverse("catalogue:decade-detail", args=[row["decade"]]),
+            request,
+        )
+        for row in decades
+    ]
     return render(
         request,
         "catalogue/decade_list.html",
-        {"decades": decades, "canonical_url": _canonical(request)},
+        {
+            "decades": decades,
+            "canonical_url": _canonical(request),
+            "json_ld": _list_json_ld("Songs by decade", things),
+        },
     )
 
 
@@ -688,6 +708,8 @@ def decade_detail(request, decade):
     page = _page(
         request, songs.for_list_page().order_by("release_year", "title", "pk"), SONGS_PER_PAGE
     )
+    canonical_url = _canonical(request, page)
+    things = [_recording(song, request) for song in page.object_list]
     return render(
         request,
         "catalogue/decade_detail.html",
@@ -695,7 +717,8 @@ def decade_detail(request, decade):
             "decade": decade,
             "years": years,
             "page": page,
-            "canonical_url": _canonical(request, page),
+            "canonical_url": canonical_url,
+            "json_ld": _collection_json_ld(f"Songs of the {decade}s", canonical_url, things, page),
         },
     )
 
