@@ -8,15 +8,15 @@ a change here:
     .venv/bin/python -c "from catalogue.share_cards import site_card; \\
         open('static/share-card.png', 'wb').write(site_card())"
 
-The text is set in Pillow's own font (`ImageFont.load_default`), so that nothing outside the
-project is read. It has the ASCII characters and a few marks (‘’“”…«»©™) only: letters
-with accents are drawn without them ("Héros" as "Heros"), and other scripts show as boxes.
+The text is set in DejaVu Sans Bold, cut down to the Latin, Greek and Cyrillic letters
+(catalogue/fonts/, with its licence and how it was cut): the project reads no font outside
+itself, and "Héros" keeps its accent. A letter of another script shows as a box.
 """
 
 import hashlib
 import io
-import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont
@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 WIDTH, HEIGHT = 1200, 630
 # Part of every card's address: bump it when the drawing changes, so that sites which keep
 # pictures by address fetch the new ones.
-DRAWING = 1
+DRAWING = 2
 MARGIN = 80
 TEXT_WIDTH = WIDTH - 2 * MARGIN
 # The site's colours (static/css/site.css).
@@ -43,12 +43,7 @@ TITLE_HEIGHT = 300
 LINE_SPACING = 1.15
 BYLINE_SIZE = 48
 ELLIPSIS = "\N{HORIZONTAL ELLIPSIS}"
-# Latin letters that have no accent to take off, and dashes, as the font can draw them.
-PLAIN_LETTERS = str.maketrans(
-    {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l"}
-    | {"Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"}
-    | {"\N{EN DASH}": "-", "\N{EM DASH}": "-", "\N{NO-BREAK SPACE}": " "}
-)
+FONT = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold-subset.ttf"
 
 
 def song_card(song):
@@ -76,7 +71,6 @@ def card_path(song):
 
 
 def _card(title, byline, *, footer):
-    title, byline = _drawable(title), _drawable(byline)
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, BAND), fill=ACCENT)
@@ -102,15 +96,9 @@ def _card(title, byline, *, footer):
     return png.getvalue()
 
 
-def _drawable(text):
-    """`text` as the font can draw it: accents taken off, a few letters spelt plain."""
-    text = unicodedata.normalize("NFKD", text.translate(PLAIN_LETTERS))
-    return "".join(character for character in text if not unicodedata.combining(character))
-
-
 @lru_cache
 def _font(size):
-    return ImageFont.load_default(size=size)
+    return ImageFont.truetype(FONT, size)
 
 
 def _fitted_title(title):
