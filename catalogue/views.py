@@ -202,6 +202,7 @@ def _recording(song, request):
 
 
 def _named_page(kind, name, url, request):
+    """A schema.org thing of `kind` (Person, MusicAlbum, CollectionPage) by name and page."""
     return {"@type": kind, "name": name, "url": request.build_absolute_uri(url)}
 
 
