@@ -321,9 +321,10 @@ def _song_json_ld(song, context, request):
 
 @require_safe
 def song_list(request):
-    """Songs A–Z, optionally by initial. Queries: the count and the page (2)."""
+    """Songs A–Z, optionally by initial. Queries: the initials in use, the count and the
+    page (3)."""
     cache_keys.add("songs-az")
-    letter = _initial(request)
+    letter, empty_initials = _initial_in_use(request, Song.objects.published(), "title")
     songs = _filter_initial(Song.objects.published(), "title", letter)
     page = _page(request, songs.for_list_page().order_by("title", "pk"), SONGS_PER_PAGE)
     things = [_recording(song, request) for song in page.object_list]
@@ -334,6 +335,7 @@ def song_list(request):
             "page": page,
             "letter": letter,
             "initials": INITIALS,
+            "empty_initials": empty_initials,
             "canonical_url": _canonical_with_letter(request, letter, page),
             "json_ld": _list_json_ld("Songs A–Z", things, page),
         },
@@ -392,10 +394,12 @@ def artist_detail(request, slug):
 
 @require_safe
 def artist_list(request):
-    """Artists with published songs, A–Z. Queries: the count and the page (2)."""
+    """Artists with published songs, A–Z. Queries: the initials in use, the count and the
+    page (3)."""
     cache_keys.add("artists-az")
-    letter = _initial(request)
-    artists = _filter_initial(Artist.objects.with_published_songs(), "sort_name", letter)
+    with_songs = Artist.objects.with_published_songs()
+    letter, empty_initials = _initial_in_use(request, with_songs, "sort_name")
+    artists = _filter_initial(with_songs, "sort_name", letter)
     page = _page(request, artists.order_by("sort_name", "pk"), ARTISTS_PER_PAGE)
     things = [_person_or_group(artist, request) for artist in page.object_list]
     return render(
@@ -405,6 +409,7 @@ def artist_list(request):
             "page": page,
             "letter": letter,
             "initials": INITIALS,
+            "empty_initials": empty_initials,
             "canonical_url": _canonical_with_letter(request, letter, page),
             "json_ld": _list_json_ld("Artists A–Z", things, page),
         },

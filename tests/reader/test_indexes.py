@@ -93,6 +93,20 @@ def test_it_lists_people_credited_on_published_songs_with_how_many_songs_credit_
     assert "Yet, Nobody" not in html
 
 
+@pytest.mark.parametrize("path", ["/songs/", "/artists/"])
+def test_the_song_and_artist_lists_link_only_the_letters_with_rows_under_them(client, path):
+    make_song(title="Heroes", artist=make_artist(name="Bowie", sort_name="Bowie"))
+
+    html = html_of(client, path)
+
+    assert 'href="?letter=H"' in html or 'href="?letter=B"' in html
+    assert '<span class="letters__empty">Q<span class="visually-hidden">: none</span></span>' in (
+        html
+    )
+    assert 'href="?letter=Q"' not in html
+    assert client.get(path, {"letter": "Q"}).status_code == 404
+
+
 def test_the_people_index_links_only_the_letters_with_people_under_them(client):
     credit(make_song(), make_person("Brian Eno", "Eno, Brian"))
     credit(make_song(), make_person("808 State"))

@@ -285,10 +285,10 @@ def test_decades_and_years(client):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # The count and a page of songs with artist and album.
-        ("/songs/?letter=H", 2),
-        # The count and a page of artists.
-        ("/artists/", 2),
+        # The initials in use, the count and a page of songs with artist and album.
+        ("/songs/?letter=H", 3),
+        # The initials in use, the count and a page of artists.
+        ("/artists/", 3),
         # The years of the decade, the count and a page of songs.
         ("/decades/1970s/", 3),
         # The count and a page of songs.
