@@ -13,6 +13,14 @@ PAGES = {
     "home": "/",
     "song": "/songs/david-bowie/heroes/",
     "artist": "/artists/david-bowie/",
+    "album": "/artists/david-bowie/albums/heroes/",
+    "person": "/people/brian-eno/",
+    "chart": "/charts/billboard-hot-100/",
+    "people": "/people/",
+    "albums": "/albums/",
+    "topics": "/tags/",
+    "charts": "/charts/",
+    "years": "/years/",
     "search": "/search/?q=bowie+berlin",
 }
 
