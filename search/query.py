@@ -17,15 +17,32 @@ MIN_PREFIX_LENGTH = 3
 _TOKEN = re.compile(r'"([^"]*)"?|(-?)([^\s"]+)')
 
 
+@dataclass(frozen=True)
+class _Clause:
+    """Words that must come in a row (one word, a hyphenated token or a quoted phrase)."""
+
+    words: tuple
+    negated: bool = False
+    # Quoted or excluded by the reader: the words as typed, none of them a prefix.
+    exact: bool = False
+    # Joined to the clause before it by "or" rather than "and".
+    alternative: bool = False
+
+
 @dataclass
 class Terms:
-    """A reader's query: `text` to show back, `problem` when there is nothing to search for."""
+    """A reader's query: `text` to show back, `problem` when there is nothing to search for.
+
+    `tsquery` finds the documents; `any_word` matches a vector holding any one wanted word,
+    to say where a result's words were found.
+    """
 
     text: str
     problem: str = ""
     normalized: str = ""
     words: list = field(default_factory=list)
     tsquery: SearchQuery | None = None
+    any_word: SearchQuery | None = None
 
 
 def parse(raw):
@@ -33,7 +50,7 @@ def parse(raw):
     truncated = len(text) > MAX_LENGTH
     text = text[:MAX_LENGTH]
     normalized = normalize(text)
-    found = [word for word in words(normalized) if len(word) <= MAX_WORD_LENGTH][:MAX_WORDS]
+    found = _allowed(words(normalized))
     terms = Terms(text=text, normalized=" ".join(found), words=found)
     if not found:
         terms.problem = (
@@ -44,43 +61,66 @@ def parse(raw):
     elif sum(len(word) for word in found) < 2:
         terms.problem = "Type at least two letters."
     else:
-        terms.tsquery = _tsquery(normalized, found)
+        # "or" alone is a word to look for, not an operator.
+        clauses = _clauses(normalized) or [_Clause((word,)) for word in found]
+        terms.tsquery = _raw(_render(clauses))
+        wanted = [clause for clause in clauses if not clause.negated]
+        if wanted:
+            terms.any_word = _raw(
+                _render([_Clause(c.words, exact=c.exact, alternative=True) for c in wanted])
+            )
         if truncated:
             terms.problem = f"Only the first {MAX_LENGTH} characters were searched."
     return terms
 
 
-def _tsquery(normalized, found):
-    """A prefix query when the reader typed plain words, websearch syntax when they used it.
+def _clauses(normalized):
+    """The query's clauses: every word required unless "or" stands between two of them, a
+    leading minus excludes, quotes keep words together and whole.
 
-    Plain words: every word must match and the last may be unfinished ("bowi" finds Bowie).
-    Quotes, "or" and a leading minus: PostgreSQL's websearch_to_tsquery, fed only words
-    rebuilt from their tokens, so no character can reach it as an operator by accident.
+    Only words (letters and digits) come out, so no character can reach PostgreSQL as an
+    operator by accident.
     """
-    pieces, advanced = [], False
+    clauses, alternative, budget = [], False, MAX_WORDS
     for phrase, minus, token in _TOKEN.findall(normalized):
-        if phrase or (not minus and not token):
-            phrase_words = _allowed(words(phrase))
-            if phrase_words:
-                pieces.append(f'"{" ".join(phrase_words)}"')
-            advanced = True
-        elif token == "or":
-            pieces.append("or")
-            advanced = True
-        else:
-            token_words = _allowed(words(token))
-            if not token_words:
-                continue
-            joined = " ".join(token_words)
-            quoted = f'"{joined}"' if len(token_words) > 1 else joined
-            pieces.append(f"-{quoted}" if minus else quoted)
-            advanced = advanced or bool(minus)
-    if advanced:
-        return SearchQuery(" ".join(pieces), config="simple", search_type="websearch")
-    operands = list(found)
-    if len(operands[-1]) >= MIN_PREFIX_LENGTH:
-        operands[-1] += ":*"
-    return SearchQuery(" & ".join(operands), config="simple", search_type="raw")
+        if not phrase and not minus and token == "or":
+            alternative = bool(clauses)
+            continue
+        quoted = bool(phrase) or not token
+        found = _allowed(words(phrase if quoted else token))[:budget]
+        if not found:
+            continue
+        budget -= len(found)
+        clauses.append(
+            _Clause(
+                tuple(found),
+                negated=bool(minus),
+                exact=quoted or bool(minus),
+                alternative=alternative,
+            )
+        )
+        alternative = False
+    return clauses
+
+
+def _render(clauses):
+    """The clauses in to_tsquery's syntax, each word of a plain clause as a prefix."""
+    pieces = []
+    for clause in clauses:
+        operands = [_operand(word, clause.exact) for word in clause.words]
+        piece = operands[0] if len(operands) == 1 else f"({' <-> '.join(operands)})"
+        if pieces:
+            pieces.append("|" if clause.alternative else "&")
+        pieces.append(f"!{piece}" if clause.negated else piece)
+    return " ".join(pieces)
+
+
+def _operand(word, exact):
+    return f"{word}:*" if len(word) >= MIN_PREFIX_LENGTH and not exact else word
+
+
+def _raw(text):
+    return SearchQuery(text, config="simple", search_type="raw")
 
 
 def _allowed(found):

@@ -1,13 +1,18 @@
 """Reads of the search index. Every method ranks a capped candidate set, never every match."""
 
-from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
 from django.db import connections, models
-from django.db.models import Case, F, When
+from django.db.models import Case, CharField, F, Func, Value, When
 from django.db.models.functions import Length
 
 # How many matches of one kind are ranked. A word found in a fifth of a million facts would
 # otherwise be ranked two hundred thousand times for one page.
 CANDIDATES = 200
+# As-you-type orders this many titles and names that hold every word (enough for any
+# prefix of three letters), and CANDIDATES that hold them anywhere (a song by the artist).
+SUGGEST_CANDIDATES = 1000
+# The words of a title or name alone, as the index search_document_title_words holds them.
+TITLE_WORDS = SearchVector("normalized_title", config="simple")
 # Highlighted words in a snippet come back between these private-use characters, which the
 # indexed text never contains (see normalize.clean), so the template can escape the rest.
 MARK_START = "\ue000"
@@ -22,41 +27,76 @@ SNIPPET = {
 }
 
 # The first results page: every kind's best matches in one statement. Titles and names of
-# all kinds share one candidate pool, facts have their own; ts_headline runs only for the
-# rows kept. Written out because the ORM spends longer building the equivalent UNION of five
-# ranked subqueries than PostgreSQL takes to answer it.
+# all kinds share one candidate pool, facts and comments have one each; ts_headline and
+# found_in run only for the rows kept. Written out because the ORM spends longer building
+# the equivalent UNION of six ranked subqueries than PostgreSQL takes to answer it.
 _OVERVIEW = """
 WITH candidates AS (
     (SELECT id FROM {table} WHERE name_vector @@ {query} LIMIT %s)
     UNION ALL
     (SELECT id FROM {table} WHERE fact_vector @@ {query} LIMIT %s)
+    UNION ALL
+    (SELECT id FROM {table} WHERE comment_vector @@ {query} LIMIT %s)
 ), scored AS (
-    SELECT id, kind, title, detail, url, body,
-           ts_rank(coalesce(name_vector, fact_vector), {query}) AS rank
-    FROM {table} WHERE id IN (SELECT id FROM candidates)
+    SELECT id, kind, title, detail, url, body, vector, ts_rank(vector, {query}) AS rank
+    FROM (
+        SELECT *, coalesce(name_vector, fact_vector, comment_vector) AS vector FROM {table}
+    ) AS documents
+    WHERE id IN (SELECT id FROM candidates)
 ), placed AS (
     SELECT *, row_number() OVER (
         PARTITION BY kind ORDER BY rank DESC, length(title), title, id
     ) AS place
     FROM scored
 )
-SELECT id, kind, title, detail, url, rank, ts_headline('simple', body, {query}, %s) AS snippet
+SELECT id, kind, title, detail, url, rank, ts_headline('simple', body, {query}, %s) AS snippet,
+       {found_in} AS found_in
 FROM placed WHERE place <= %s
 ORDER BY place
 """
 
 
+def found_in_sql(vector, query):
+    """SQL for the weights, "A" to "D", at which `vector` holds a word of `query`: "AC" for
+    a song whose title and a tag hold one. Its parameters are the vector's and the query's,
+    four times over."""
+    cases = ", ".join(
+        f"CASE WHEN ts_filter({vector}, '{{{weight}}}') @@ {query} THEN '{weight}' END"
+        for weight in "ABCD"
+    )
+    return f"concat_ws('', {cases})"
+
+
+class FoundIn(Func):
+    """Annotate where a document holds the words of a query: see found_in_sql."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        vector, vector_params = compiler.compile(self.source_expressions[0])
+        query, query_params = compiler.compile(self.source_expressions[1])
+        return found_in_sql(vector, query), (*vector_params, *query_params) * 4
+
+
 class SearchDocumentQuerySet(models.QuerySet):
-    def overview(self, tsquery, per_kind):
+    def overview(self, tsquery, any_word, per_kind):
         """Up to `per_kind` best matches of each kind, each among its capped candidates.
 
-        Documents with `rank` and `snippet`, best first within each kind. One query.
+        Documents with `rank`, `snippet` and `found_in` (the weights holding a word of
+        `any_word`, "" without it), best first within each kind. One query.
         """
         connection = connections[self.db]
         compiler = self.query.get_compiler(self.db)
-        query_sql, query_params = tsquery.resolve_expression(self.query).as_sql(
-            compiler, connection
-        )
+
+        def compiled(expression):
+            return expression.resolve_expression(self.query).as_sql(compiler, connection)
+
+        query_sql, query_params = compiled(tsquery)
+        if any_word is None:
+            found_in, found_in_params = "''", []
+        else:
+            any_sql, any_params = compiled(any_word)
+            found_in, found_in_params = found_in_sql("vector", any_sql), [*any_params] * 4
         table = connection.ops.quote_name(self.model._meta.db_table)
         # Quoted as SearchHeadline quotes them, for the same snippets as on a page of one kind.
         options = ", ".join(
@@ -69,32 +109,48 @@ class SearchDocumentQuerySet(models.QuerySet):
             *query_params,
             CANDIDATES,
             *query_params,
+            CANDIDATES,
+            *query_params,
             *query_params,
             options,
+            *found_in_params,
             per_kind,
         ]
-        return self.raw(_OVERVIEW.format(table=table, query=query_sql), params)
+        sql = _OVERVIEW.format(table=table, query=query_sql, found_in=found_in)
+        return self.raw(sql, params)
 
     def ranked(self, kind, tsquery):
         """The best matches of one kind first, among the first CANDIDATES that match."""
-        return self._ranked(self.filter(kind=kind), tsquery, self.model.vector_field(kind))
-
-    def for_suggestions(self, tsquery, typed):
-        """Songs, artists, albums and people for as-you-type: titles that begin with what was
-        typed (normalized) first, shorter before longer, then the best ranked."""
-        begins = Case(When(normalized_title__startswith=typed, then=0), default=1)
-        return (
-            self._ranked(self, tsquery, "name_vector")
-            .annotate(begins=begins)
-            .order_by("begins", Length("title"), "-rank", "title", "pk")
+        vector = self.model.vector_field(kind)
+        candidates = (
+            self.filter(kind=kind, **{vector: tsquery}).order_by().values("pk")[:CANDIDATES]
         )
-
-    def _ranked(self, documents, tsquery, vector):
-        candidates = documents.filter(**{vector: tsquery}).order_by().values("pk")[:CANDIDATES]
         return (
             self.filter(pk__in=candidates)
             .annotate(rank=SearchRank(F(vector), tsquery))
             .order_by("-rank", Length("title"), "title", "pk")
+        )
+
+    def for_suggestions(self, tsquery):
+        """Songs, artists, albums and people for as-you-type: those whose title or name holds
+        every word first, then those that hold them anywhere (a song by the artist typed);
+        the most read first, then the shortest."""
+        names = self.filter(name_vector__isnull=False).alias(title_words=TITLE_WORDS)
+        candidates = (
+            names.filter(title_words=tsquery)
+            .order_by()
+            .values("pk")[:SUGGEST_CANDIDATES]
+            .union(names.filter(name_vector=tsquery).order_by().values("pk")[:CANDIDATES])
+        )
+        in_title = Case(When(title_words=tsquery, then=0), default=1)
+        # Ties (a song and the album named after it) in the kinds' order.
+        kind_order = Case(
+            *(When(kind=kind, then=place) for place, kind in enumerate(self.model.Kind.values))
+        )
+        return (
+            self.alias(title_words=TITLE_WORDS)
+            .filter(pk__in=candidates)
+            .order_by(in_title, "-popularity", Length("title"), "title", kind_order, "pk")
         )
 
     def with_snippets(self, tsquery):
@@ -104,8 +160,17 @@ class SearchDocumentQuerySet(models.QuerySet):
         """
         return self.annotate(snippet=SearchHeadline("body", tsquery, config="simple", **SNIPPET))
 
-    def for_results_page(self, kind, tsquery):
+    def with_found_in(self, kind, any_word):
+        """Annotate `found_in`: the weights at which each document holds a word of
+        `any_word`, "" without it (see found_in_sql)."""
+        vector = F(self.model.vector_field(kind))
+        return self.annotate(found_in=Value("") if any_word is None else FoundIn(vector, any_word))
+
+    def for_results_page(self, kind, tsquery, any_word):
         """Ranked documents of one kind with the columns a results page shows."""
         return (
-            self.ranked(kind, tsquery).with_snippets(tsquery).only("kind", "title", "detail", "url")
+            self.ranked(kind, tsquery)
+            .with_snippets(tsquery)
+            .with_found_in(kind, any_word)
+            .only("kind", "title", "detail", "url")
         )

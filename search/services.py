@@ -8,25 +8,33 @@ import html
 import uuid
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, Func, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
+from taggit.models import TaggedItem
 
 from catalogue.models import Album, Artist, Credit, Fact, Person, Song, Status
+from comments.models import Comment
 from search.models import SearchDocument
 from search.normalize import clean, words
 
 Kind = SearchDocument.Kind
 # Bumped whenever titles or names change, so each process reloads its "Did you mean" words.
 NAMES_VERSION_KEY = "search:names-version"
+# An id no row has, to reverse a URL once and put each row's id in its place.
+_PLACEHOLDER_ID = 9_876_543_210_123
 
 # {vector} is the kind's column: SearchDocument.vector_field.
 _UPSERT = f"""
     INSERT INTO {SearchDocument._meta.db_table}
-        (kind, object_id, title, detail, url, body, normalized_title, {{vector}})
+        (kind, object_id, title, detail, url, body, normalized_title, popularity, {{vector}})
     VALUES (
         %(kind)s, %(object_id)s, %(title)s, %(detail)s, %(url)s, %(body)s, %(normalized_title)s,
+        %(popularity)s,
         setweight(to_tsvector('simple', %(a)s), 'A')
         || setweight(to_tsvector('simple', %(b)s), 'B')
         || setweight(to_tsvector('simple', %(c)s), 'C')
@@ -38,6 +46,7 @@ _UPSERT = f"""
         url = EXCLUDED.url,
         body = EXCLUDED.body,
         normalized_title = EXCLUDED.normalized_title,
+        popularity = EXCLUDED.popularity,
         {{vector}} = EXCLUDED.{{vector}}
 """
 
@@ -54,6 +63,7 @@ def documents_refresh_songs(*, ids: Iterable[int]) -> None:
                 "credits", Credit.objects.select_related("person").only("song", "person__name")
             )
         )
+        .annotate(popularity=_song_popularity("pk"), tag_names=_tag_names())
     )
     _write(Kind.SONG, ids, (_song_document(song) for song in songs))
 
@@ -79,35 +89,157 @@ def documents_refresh_facts(*, ids: Iterable[int]) -> None:
     _write(Kind.FACT, ids, (_fact_document(*fact, song_urls=song_urls) for fact in facts))
 
 
+def documents_refresh_comments(*, ids: Iterable[int]) -> None:
+    ids = set(ids)
+    # Values, not instances, as for facts: a rebuild reads a million comments.
+    comments = (
+        Comment.objects.shown()
+        .filter(pk__in=ids, song__status=Status.PUBLISHED)
+        .values_list("pk", "body", "author_name", "song__title", "song__artist__name")
+    )
+    # Comment.get_absolute_url once, not once a comment: for a million, that took minutes.
+    url = Comment(pk=_PLACEHOLDER_ID).get_absolute_url()
+    _write(
+        Kind.COMMENT,
+        ids,
+        (
+            _comment_document(*comment, url=url.replace(str(_PLACEHOLDER_ID), str(comment[0])))
+            for comment in comments
+        ),
+    )
+
+
+# Artists, albums and people need their songs' documents written first (see popularity).
 def documents_refresh_artists(*, ids: Iterable[int]) -> None:
     ids = set(ids)
-    artists = Artist.objects.with_published_songs().filter(pk__in=ids)
+    artists = (
+        Artist.objects.with_published_songs()
+        .filter(pk__in=ids)
+        .annotate(popularity=_names_popularity(Kind.ARTIST, "pk"))
+    )
     _write(Kind.ARTIST, ids, (_artist_document(artist) for artist in artists))
 
 
 def documents_refresh_albums(*, ids: Iterable[int]) -> None:
     ids = set(ids)
+    # Exists rather than a join and distinct(), which summed popularity once per song.
     albums = (
-        Album.objects.filter(pk__in=ids, songs__status=Status.PUBLISHED)
-        .distinct()
+        Album.objects.filter(pk__in=ids)
+        .filter(Exists(Song.objects.published().filter(album=OuterRef("pk"))))
         .select_related("artist")
+        .annotate(popularity=_names_popularity(Kind.ALBUM, "pk"))
     )
     _write(Kind.ALBUM, ids, (_album_document(album) for album in albums))
 
 
 def documents_refresh_people(*, ids: Iterable[int]) -> None:
     ids = set(ids)
-    people = Person.objects.filter(pk__in=ids, credits__song__status=Status.PUBLISHED).distinct()
+    credited = Credit.objects.filter(person=OuterRef("pk"), song__status=Status.PUBLISHED)
+    people = (
+        Person.objects.filter(pk__in=ids)
+        .filter(Exists(credited))
+        .annotate(popularity=_names_popularity(Kind.PERSON, "pk"))
+    )
     _write(Kind.PERSON, ids, (_person_document(person) for person in people))
 
 
+# In this order, so that songs are written before the names that sum their popularity.
 REFRESHERS = {
     Kind.SONG: documents_refresh_songs,
     Kind.FACT: documents_refresh_facts,
+    Kind.COMMENT: documents_refresh_comments,
     Kind.ARTIST: documents_refresh_artists,
     Kind.ALBUM: documents_refresh_albums,
     Kind.PERSON: documents_refresh_people,
 }
+
+
+# The rows each kind's documents are made from.
+SOURCES = {
+    Kind.SONG: Song,
+    Kind.FACT: Fact,
+    Kind.COMMENT: Comment,
+    Kind.ARTIST: Artist,
+    Kind.ALBUM: Album,
+    Kind.PERSON: Person,
+}
+
+
+def documents_rebuild(kind: str, *, batch_size: int):
+    """Refresh the documents of every row of the kind's source, `batch_size` ids at a time;
+    yields how many rows are done after each batch."""
+    model, last, done = SOURCES[kind], 0, 0
+    while True:
+        # A keyset query per batch, in ascending runs of ids.
+        ids = list(
+            model.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return
+        REFRESHERS[kind](ids=ids)
+        last, done = ids[-1], done + len(ids)
+        yield done
+
+
+def documents_refresh_popularity(*, song_ids: Iterable[int]) -> None:
+    """Count again what readers can read about these songs, for their documents and those
+    of their artists, albums and people. Fewer queries than rewriting those documents, for
+    a change that alters nothing else they hold: a fact or a comment."""
+    songs = Song.objects.filter(pk__in=set(song_ids))
+    with transaction.atomic():
+        _update_popularity(Kind.SONG, songs.values("pk"))
+        _update_popularity(Kind.ARTIST, songs.values("artist_id"))
+        _update_popularity(Kind.ALBUM, songs.filter(album__isnull=False).values("album_id"))
+        _update_popularity(Kind.PERSON, Credit.objects.filter(song__in=songs).values("person_id"))
+
+
+def _update_popularity(kind, object_ids):
+    popularity = (
+        _song_popularity("object_id") if kind == Kind.SONG else _names_popularity(kind, "object_id")
+    )
+    SearchDocument.objects.filter(kind=kind, object_id__in=object_ids).update(popularity=popularity)
+
+
+def _count(queryset, function="COUNT", field="pk"):
+    """The count (or another aggregate) of a correlated queryset, as one subquery."""
+    aggregate = Func(field, function=function, output_field=IntegerField())
+    value = Subquery(queryset.order_by().values(value=aggregate))
+    return Coalesce(value, 0, output_field=IntegerField())
+
+
+def _song_popularity(song):
+    """Published facts and shown comments of the song whose id is the outer row's `song`."""
+    return _count(Fact.objects.published().filter(song=OuterRef(song))) + _count(
+        Comment.objects.shown().filter(song=OuterRef(song))
+    )
+
+
+def _tag_names():
+    """The names of the outer song's tags, in one subquery. Taggit's own prefetch of them
+    took longer than everything else done for a batch of songs."""
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Song), object_id=OuterRef("pk")
+    )
+    return Subquery(
+        tagged.order_by().values("object_id").annotate(names=ArrayAgg("tag__name")).values("names")
+    )
+
+
+# Which songs each kind of name names, by the outer row's id.
+_NAMED_SONGS = {
+    Kind.ARTIST: "artist",
+    Kind.ALBUM: "album",
+    Kind.PERSON: "credits__person",
+}
+
+
+def _names_popularity(kind, name):
+    """The popularity of the songs' documents summed, for the name whose id is `name`."""
+    songs = Song.objects.filter(**{_NAMED_SONGS[kind]: OuterRef(OuterRef(name))})
+    documents = SearchDocument.objects.filter(kind=Kind.SONG, object_id__in=songs.values("pk"))
+    return _count(documents, function="SUM", field="popularity")
 
 
 @transaction.atomic
@@ -119,6 +251,9 @@ def documents_refresh_song_family(*, song_ids: Iterable[int]) -> None:
     songs = Song.objects.filter(pk__in=song_ids)
     documents_refresh_songs(ids=song_ids)
     documents_refresh_facts(ids=Fact.objects.filter(song__in=songs).values_list("pk", flat=True))
+    documents_refresh_comments(
+        ids=Comment.objects.filter(song__in=songs).values_list("pk", flat=True)
+    )
     documents_refresh_artists(ids=songs.values_list("artist_id", flat=True))
     documents_refresh_albums(
         ids=songs.filter(album__isnull=False).values_list("album_id", flat=True)
@@ -132,9 +267,12 @@ def documents_refresh_song_family(*, song_ids: Iterable[int]) -> None:
 def documents_refresh_artist_family(*, artist_ids: Iterable[int]) -> None:
     """Refresh artists and every document that shows their name or links to their pages."""
     songs = Song.objects.filter(artist__in=set(artist_ids))
-    documents_refresh_artists(ids=artist_ids)
     documents_refresh_songs(ids=songs.values_list("pk", flat=True))
+    documents_refresh_artists(ids=artist_ids)
     documents_refresh_facts(ids=Fact.objects.filter(song__in=songs).values_list("pk", flat=True))
+    documents_refresh_comments(
+        ids=Comment.objects.filter(song__in=songs).values_list("pk", flat=True)
+    )
     documents_refresh_albums(
         ids=Album.objects.filter(artist__in=set(artist_ids)).values_list("pk", flat=True)
     )
@@ -166,7 +304,7 @@ def _write(kind, ids, documents):
             cursor.executemany(_UPSERT.format(vector=SearchDocument.vector_field(kind)), rows)
     kept = {row["object_id"] for row in rows}
     SearchDocument.objects.filter(kind=kind, object_id__in=ids - kept).delete()
-    if kind != Kind.FACT and ids:
+    if kind not in (Kind.FACT, Kind.COMMENT) and ids:
         names_changed()
 
 
@@ -175,7 +313,7 @@ def names_changed():
     transaction.on_commit(lambda: cache.set(NAMES_VERSION_KEY, uuid.uuid4().hex, None))
 
 
-def _row(kind, object_id, url, *, title, detail="", body="", a="", b="", c="", d=""):
+def _row(kind, object_id, url, *, title, detail="", body="", popularity=0, a="", b="", c="", d=""):
     return {
         "kind": kind,
         "object_id": object_id,
@@ -184,6 +322,7 @@ def _row(kind, object_id, url, *, title, detail="", body="", a="", b="", c="", d
         "url": url,
         "body": body,
         "normalized_title": " ".join(words(title))[:300],
+        "popularity": popularity,
         # The vectors get the same words the queries are split into (see query.parse).
         "a": " ".join(words(a)),
         "b": " ".join(words(b)),
@@ -203,14 +342,19 @@ def _song_document(song):
     artist = song.artist.name
     credits = " ".join(credit.person.name for credit in song.credits.all())
     album = song.album.title if song.album else ""
+    # The tags are the song's snippet: a song found by one shows it highlighted.
+    tags = " · ".join(sorted(clean(name) for name in song.tag_names or ()))
     return _row(
         Kind.SONG,
         song.pk,
         song.get_absolute_url(),
         title=song.title,
         detail=f"{artist}, {song.release_year}" if song.release_year else artist,
+        body=tags,
+        popularity=song.popularity,
         a=song.title,
         b=f"{artist} {album} {credits}",
+        c=tags,
     )
 
 
@@ -233,6 +377,21 @@ def _fact_document(pk, body, song_id, title, slug, artist_name, artist_slug, *, 
     )
 
 
+def _comment_document(pk, body, author_name, title, artist_name, *, url):
+    # Readers' comments are plain text: what they typed is what readers see.
+    body = " ".join(clean(body).split())
+    return _row(
+        Kind.COMMENT,
+        pk,
+        url,
+        title=title,
+        detail=f"{artist_name} · comment by {author_name}",
+        body=body,
+        c=f"{title} {artist_name}",
+        d=body,
+    )
+
+
 def _artist_document(artist):
     bio = _plain(artist.bio)
     return _row(
@@ -242,6 +401,7 @@ def _artist_document(artist):
         title=artist.name,
         detail=artist.country,
         body=bio,
+        popularity=artist.popularity,
         a=artist.name,
         d=bio,
     )
@@ -255,6 +415,7 @@ def _album_document(album):
         album.get_absolute_url(),
         title=album.title,
         detail=f"{artist}, {album.release_year}" if album.release_year else artist,
+        popularity=album.popularity,
         a=album.title,
         b=artist,
     )
@@ -268,6 +429,7 @@ def _person_document(person):
         person.get_absolute_url(),
         title=person.name,
         body=bio,
+        popularity=person.popularity,
         a=person.name,
         d=bio,
     )

@@ -1,4 +1,4 @@
-"""Keep the search index current as editors change the catalogue.
+"""Keep the search index current as editors change the catalogue and moderators comments.
 
 Receivers note which documents a change touches; `search.services` rewrites them once the
 editor's transaction commits, so a rolled-back change never reaches the index and a save
@@ -6,10 +6,13 @@ costs the editor no extra work inside its transaction. Fixture loading (raw save
 skipped: run `manage.py rebuild_search_index` after it.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from taggit.models import Tag, TaggedItem
 
 from catalogue.models import Album, Artist, Credit, Fact, Person, Song
+from comments.models import Comment
 from search import services
 
 # Foreign keys whose former value also needs a refresh when a save changes them: a song
@@ -56,6 +59,41 @@ def _song_deleted(sender, instance, **kwargs):
 def _fact_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         _after_commit(services.documents_refresh_facts, ids=[instance.pk])
+        _after_commit(services.documents_refresh_popularity, song_ids=[instance.song_id])
+
+
+def _comment_saved(sender, instance, raw=False, created=False, **kwargs):
+    """Queries the database once when a comment that may have replies is saved again."""
+    if raw:
+        return
+    ids = [instance.pk]
+    if instance.parent_id is None and not created:
+        # Replies are shown only while their thread is: moderating a comment moderates them.
+        ids += list(instance.replies.values_list("pk", flat=True))
+    _comments_changed(ids, instance.song_id)
+
+
+def _comment_deleted(sender, instance, **kwargs):
+    # Its replies went first, each with its own post_delete.
+    _comments_changed([instance.pk], instance.song_id)
+
+
+def _comments_changed(ids, song_id):
+    _after_commit(services.documents_refresh_comments, ids=ids)
+    _after_commit(services.documents_refresh_popularity, song_ids=[song_id])
+
+
+def _tagging_changed(sender, instance, raw=False, **kwargs):
+    if not raw and instance.content_type_id == ContentType.objects.get_for_model(Song).pk:
+        _after_commit(services.documents_refresh_songs, ids=[instance.object_id])
+
+
+def _tag_saved(sender, instance, raw=False, created=False, **kwargs):
+    """Queries the database once, for a tag renamed (a new one tags nothing yet)."""
+    # A deleted tag's taggings go first, each with its own post_delete.
+    if not raw and not created:
+        song_ids = list(Song.objects.tagged(instance).values_list("pk", flat=True))
+        _after_commit(services.documents_refresh_songs, ids=song_ids)
 
 
 def _credit_changed(sender, instance, raw=False, **kwargs):
@@ -103,3 +141,8 @@ def connect():
     pre_delete.connect(_album_deleting, sender=Album, dispatch_uid=uid)
     post_save.connect(_person_changed, sender=Person, dispatch_uid=uid)
     post_delete.connect(_person_changed, sender=Person, dispatch_uid=uid)
+    post_save.connect(_comment_saved, sender=Comment, dispatch_uid=uid)
+    post_delete.connect(_comment_deleted, sender=Comment, dispatch_uid=uid)
+    post_save.connect(_tagging_changed, sender=TaggedItem, dispatch_uid=uid)
+    post_delete.connect(_tagging_changed, sender=TaggedItem, dispatch_uid=uid)
+    post_save.connect(_tag_saved, sender=Tag, dispatch_uid=uid)

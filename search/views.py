@@ -4,11 +4,12 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.text import get_text_list
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from search import query, spelling
-from search.models import SearchDocument
+from search.models import PLACES, SearchDocument
 from search.normalize import normalize
 from search.querysets import CANDIDATES, MARK_START, MARK_STOP
 
@@ -38,22 +39,24 @@ def search(request):
         return render(request, "search/results.html", context)
     if kind:
         # Expect 2 queries: the count of the capped candidates, and the page.
-        documents = SearchDocument.objects.for_results_page(kind, terms.tsquery)
+        documents = SearchDocument.objects.for_results_page(kind, terms.tsquery, terms.any_word)
         page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
         context.update(kind=kind, kind_label=Kind(kind).label, page=page, groups=[])
         if page.paginator.count:
             context["groups"] = [_group(kind, page.object_list, more=False)]
         return render(request, "search/results.html", context)
-    context["groups"] = _overview(terms.tsquery)
+    context["groups"] = _overview(terms)
     if sum(len(group["documents"]) for group in context["groups"]) < FEW_RESULTS:
         # A cache round trip; loads the known words on a process's first misspelling.
         context["did_you_mean"] = spelling.did_you_mean(terms.normalized)
     return render(request, "search/results.html", context)
 
 
-def _overview(tsquery):
+def _overview(terms):
     """Expect 1 query: each kind's best matches, one more than shown to know of others."""
-    rows = list(SearchDocument.objects.overview(tsquery, OVERVIEW_PER_KIND + 1))
+    rows = list(
+        SearchDocument.objects.overview(terms.tsquery, terms.any_word, OVERVIEW_PER_KIND + 1)
+    )
     groups = []
     for kind in Kind.values:
         documents = [row for row in rows if row.kind == kind]
@@ -66,7 +69,14 @@ def _overview(tsquery):
 def _group(kind, documents, *, more):
     for document in documents:
         document.snippet_parts = _marked(document.snippet)
+        document.places = _places(kind, document.found_in)
     return {"kind": kind, "label": Kind(kind).label, "documents": documents, "more": more}
+
+
+def _places(kind, found_in):
+    """Where a document holds the reader's words, as a result says it: "the title and a tag"."""
+    places = [place for weight, place in PLACES[kind].items() if weight in found_in]
+    return get_text_list(places, "and")
 
 
 def _marked(snippet):
@@ -81,7 +91,8 @@ def _marked(snippet):
 @require_GET
 @cache_control(public=True, max_age=SUGGEST_SECONDS)
 def suggest(request):
-    """As-you-type suggestions: titles and names that start like the query. JSON."""
+    """As-you-type suggestions: songs, artists, albums and people with words that start like
+    the query's, those named by them first. JSON."""
     terms = query.parse(request.GET.get("q", ""))
     if terms.tsquery is None:
         return JsonResponse({"query": terms.text, "suggestions": []})
@@ -89,7 +100,7 @@ def suggest(request):
     suggestions = cache.get(key)
     if suggestions is None:
         suggestions = list(
-            SearchDocument.objects.for_suggestions(terms.tsquery, terms.normalized).values(
+            SearchDocument.objects.for_suggestions(terms.tsquery).values(
                 "kind", "title", "detail", "url"
             )[:SUGGESTIONS]
         )

@@ -5,6 +5,7 @@ import itertools
 import pytest
 
 from catalogue.models import Album, Credit, Fact, Person, Role, Status
+from comments.models import Comment
 
 _counter = itertools.count(1)
 
@@ -40,3 +41,9 @@ def committed(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return block
+
+
+def make_comment(song, body="What a song.", **overrides):
+    fields = {"song": song, "author_name": "Ann", "body": body}
+    fields.update(overrides)
+    return Comment.objects.create(**fields)

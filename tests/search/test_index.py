@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.db import transaction
 
 from catalogue.models import Fact, Status
+from comments.models import Comment
 from search.models import SearchDocument
 from tests.conftest import make_artist, make_song
-from tests.search.conftest import make_album, make_credit, make_fact, make_person
+from tests.search.conftest import make_album, make_comment, make_credit, make_fact, make_person
 
 pytestmark = pytest.mark.django_db
 Kind = SearchDocument.Kind
@@ -225,11 +226,143 @@ def test_it_skips_fixture_loading_and_the_rebuild_command_indexes_it(committed, 
         call_command("loaddata", str(fixture), verbosity=0)
     assert SearchDocument.objects.count() == 0
     with committed():
-        call_command("rebuild_search_index", batch_size=1, stdout=io.StringIO())
+        call_command(
+            "rebuild_search_index", batch_size=1, stdout=io.StringIO(), stderr=io.StringIO()
+        )
     assert {(kind, len(documents(kind))) for kind in Kind.values} == {
         (Kind.SONG, 1),
         (Kind.ARTIST, 1),
         (Kind.ALBUM, 0),
         (Kind.PERSON, 1),
         (Kind.FACT, 1),
+        (Kind.COMMENT, 0),
     }
+
+
+def test_it_indexes_a_shown_comment_with_its_song_and_artist(committed):
+    with committed():
+        artist = make_artist(name="The Kingsmen")
+        song = make_song(title="Louie Louie", artist=artist)
+        comment = make_comment(song, body="Motörhead's\ncover <b>rocks</b>.", author_name="Ann")
+    document = documents(Kind.COMMENT)[comment.pk]
+    assert (document.title, document.detail) == ("Louie Louie", "The Kingsmen · comment by Ann")
+    assert document.body == "Motörhead's cover <b>rocks</b>."
+    assert document.url == comment.get_absolute_url()
+    assert matches(Kind.COMMENT, "motorheads & rocks & louie & kingsmen") == {comment.pk}
+
+
+def test_it_follows_a_comment_edited_held_and_deleted(committed):
+    with committed():
+        comment = make_comment(make_song(), body="Lemmy sang it.")
+    with committed():
+        comment.body = "Lemmy shouted it."
+        comment.save()
+    assert matches(Kind.COMMENT, "shouted") == {comment.pk}
+    for status in (Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED):
+        with committed():
+            comment.status = status
+            comment.save(update_fields=["status"])
+        assert documents(Kind.COMMENT) == {}
+    with committed():
+        comment.status = Comment.Status.PUBLISHED
+        comment.save(update_fields=["status"])
+    assert set(documents(Kind.COMMENT)) == {comment.pk}
+    with committed():
+        comment.delete()
+    assert documents(Kind.COMMENT) == {}
+
+
+def test_it_follows_a_thread_into_its_replies(committed):
+    with committed():
+        song = make_song()
+        parent = make_comment(song)
+        reply = make_comment(song, parent=parent)
+    assert set(documents(Kind.COMMENT)) == {parent.pk, reply.pk}
+    with committed():
+        parent.status = Comment.Status.REMOVED
+        parent.save(update_fields=["status"])
+    assert documents(Kind.COMMENT) == {}
+    with committed():
+        parent.status = Comment.Status.PUBLISHED
+        parent.save(update_fields=["status"])
+    assert set(documents(Kind.COMMENT)) == {parent.pk, reply.pk}
+    with committed():
+        parent.delete()
+    assert documents(Kind.COMMENT) == {}
+
+
+def test_it_follows_a_song_and_artist_into_their_comments(committed):
+    with committed():
+        artist = make_artist(name="David Jones")
+        song = make_song(title="Heroes", artist=artist)
+        comment = make_comment(song)
+    with committed():
+        artist.name = "David Bowie"
+        artist.save()
+    assert matches(Kind.COMMENT, "bowie & heroes") == {comment.pk}
+    with committed():
+        song.status = Status.DRAFT
+        song.save()
+    assert documents(Kind.COMMENT) == {}
+    with committed():
+        song.delete()
+    assert SearchDocument.objects.count() == 0
+
+
+def test_it_follows_tags_added_renamed_and_removed(committed):
+    with committed():
+        song = make_song(title="Heroes")
+        song.tags.add("Songs about Berlin")
+    assert matches(Kind.SONG, "berlin") == {song.pk}
+    assert documents(Kind.SONG)[song.pk].body == "Songs about Berlin"
+    tag = song.tags.get()
+    with committed():
+        tag.name = "Songs about the Wall"
+        tag.save()
+    assert matches(Kind.SONG, "berlin") == set()
+    assert matches(Kind.SONG, "wall") == {song.pk}
+    with committed():
+        song.tags.remove(tag)
+    assert matches(Kind.SONG, "wall") == set()
+    with committed():
+        song.tags.add(tag)
+    with committed():
+        tag.delete()
+    assert matches(Kind.SONG, "wall") == set()
+
+
+def popularity(kind, object_id):
+    return documents(kind)[object_id].popularity
+
+
+def test_it_counts_the_facts_and_comments_readers_can_read_about_each_name(committed):
+    with committed():
+        bowie = make_artist(name="David Bowie")
+        album = make_album(bowie, "Heroes")
+        heroes = make_song(title="Heroes", artist=bowie, album=album)
+        low = make_song(title="Low", artist=bowie)
+        visconti = make_person("Tony Visconti")
+        make_credit(heroes, visconti)
+        make_credit(low, visconti, role_name="Engineer")
+        make_fact(heroes)
+        make_fact(heroes, status=Status.DRAFT)
+        comment = make_comment(heroes)
+        make_comment(heroes, status=Comment.Status.PENDING)
+        make_fact(low)
+    assert popularity(Kind.SONG, heroes.pk) == 2
+    assert popularity(Kind.SONG, low.pk) == 1
+    assert popularity(Kind.ARTIST, bowie.pk) == 3
+    assert popularity(Kind.ALBUM, album.pk) == 2
+    assert popularity(Kind.PERSON, visconti.pk) == 3
+    assert {d.popularity for d in SearchDocument.objects.filter(kind__in=["fact", "comment"])} == {
+        0
+    }
+    with committed():
+        comment.status = Comment.Status.REMOVED
+        comment.save(update_fields=["status"])
+    assert popularity(Kind.SONG, heroes.pk) == 1
+    assert popularity(Kind.ARTIST, bowie.pk) == 2
+    with committed():
+        low.status = Status.DRAFT
+        low.save()
+    assert popularity(Kind.ARTIST, bowie.pk) == popularity(Kind.PERSON, visconti.pk) == 1

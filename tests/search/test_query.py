@@ -3,22 +3,38 @@ import pytest
 from search.query import MAX_LENGTH, parse
 
 
-def _sql(terms):
+def _sql(terms, which="tsquery"):
     """The tsquery function and text the query hands PostgreSQL."""
-    return terms.tsquery.function, terms.tsquery.source_expressions[-1].value
+    tsquery = getattr(terms, which)
+    return tsquery.function, tsquery.source_expressions[-1].value
 
 
-def test_it_searches_plain_words_all_required_and_the_last_as_a_prefix():
-    assert _sql(parse("Bowie Berl")) == ("to_tsquery", "bowie & berl:*")
+def test_it_requires_every_word_and_takes_each_as_a_prefix():
+    assert _sql(parse("Bowi Hero")) == ("to_tsquery", "bowi:* & hero:*")
 
 
-def test_it_leaves_a_short_last_word_whole():
-    assert _sql(parse("bowie be")) == ("to_tsquery", "bowie & be")
+def test_it_leaves_a_short_word_whole():
+    assert _sql(parse("be bowie")) == ("to_tsquery", "be & bowie:*")
 
 
-def test_it_hands_quotes_or_and_minus_to_websearch_rebuilt_from_words():
+def test_it_builds_quotes_or_and_minus_from_words_alone():
     terms = parse('"berlin wall" or -live hip-hop')
-    assert _sql(terms) == ("websearch_to_tsquery", '"berlin wall" or -live "hip hop"')
+    assert _sql(terms) == ("to_tsquery", "(berlin <-> wall) | !live & (hip:* <-> hop:*)")
+
+
+def test_it_ignores_an_or_with_nothing_on_one_side_and_searches_a_lone_one():
+    assert _sql(parse("or heroes or")) == ("to_tsquery", "heroes:*")
+    assert _sql(parse("or")) == ("to_tsquery", "or")
+
+
+def test_it_looks_for_any_wanted_word_to_say_where_results_hold_them():
+    terms = parse('"berlin wall" -live hip-hop')
+    assert _sql(terms, "any_word") == ("to_tsquery", "(berlin <-> wall) | (hip:* <-> hop:*)")
+    assert parse("-live").any_word is None
+
+
+def test_it_caps_the_words_of_a_long_query():
+    assert _sql(parse("heroes " * 30))[1] == " & ".join(["heroes:*"] * 10)
 
 
 @pytest.mark.parametrize(
@@ -52,5 +68,5 @@ def test_it_drops_nul_and_control_characters():
 
 
 def test_it_never_passes_operators_through_to_the_raw_query():
-    _, source = _sql(parse("a:* & b | !c <-> (d)"))
-    assert source == "a & b & c & d"
+    _, source = _sql(parse("a:* & b | !c <-> (d) e:*A"))
+    assert source == "a & b & c & d & (e <-> a)"

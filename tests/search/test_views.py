@@ -11,7 +11,7 @@ from search.querysets import CANDIDATES
 from search.views import RESULTS_SECONDS
 from songfacts import page_cache
 from tests.conftest import make_artist, make_song
-from tests.search.conftest import make_album, make_credit, make_fact, make_person
+from tests.search.conftest import make_album, make_comment, make_credit, make_fact, make_person
 
 pytestmark = pytest.mark.django_db
 SEARCH = reverse("search:search")
@@ -245,27 +245,33 @@ def test_it_caches_suggestions_briefly(client, committed, catalogue):
 
 
 def _add_matches(committed, count):
-    """`count` more songs, artists, albums, people and facts that all match "berlin"."""
+    """`count` more songs, artists, albums, people, facts, comments and tags that all match
+    "berlin"."""
     with committed():
-        for _ in range(count):
+        for n in range(count):
             artist = make_artist(name="Berlin Band")
             album = make_album(artist, "Berlin Album")
             song = make_song(title="Berlin Song", artist=artist, album=album)
+            song.tags.add(f"Songs about Berlin {n}")
             make_credit(song, make_person("Berlin Person"))
             make_fact(song, body="Recorded in Berlin.")
+            make_comment(song, body="Heard it in Berlin.")
 
 
 def test_it_costs_the_same_queries_with_one_match_or_fifty(
     client, committed, django_assert_num_queries
 ):
     _add_matches(committed, 1)
-    # Expect 1 query: the best matches of every kind, with their snippets, in one UNION.
+    # Expect 1 query: the best matches of every kind, with their snippets and where their
+    # words were found, in one UNION.
     with django_assert_num_queries(1):
-        assert client.get(SEARCH, {"q": "berlin"}).status_code == 200
+        assert client.get(SEARCH, {"q": "berl"}).status_code == 200
     _add_matches(committed, 49)
     with django_assert_num_queries(1):
-        response = client.get(SEARCH, {"q": "berlin"})
-    assert [len(group["documents"]) for group in response.context["groups"]] == [5] * 5
+        response = client.get(SEARCH, {"q": "berl"})
+    assert [len(group["documents"]) for group in response.context["groups"]] == [5] * 6
+    [song, *_] = response.context["groups"][0]["documents"]
+    assert song.places == "the title, a tag and the credits"
 
 
 def test_it_costs_the_same_queries_for_a_page_of_one_kind(
@@ -273,12 +279,14 @@ def test_it_costs_the_same_queries_for_a_page_of_one_kind(
 ):
     _add_matches(committed, 1)
     # Expect 2 queries: the count of the capped candidates, and the page with snippets.
-    with django_assert_num_queries(2):
-        client.get(SEARCH, {"q": "berlin", "kind": "fact"})
+    for kind in ("fact", "comment", "song"):
+        with django_assert_num_queries(2):
+            client.get(SEARCH, {"q": "berlin", "kind": kind})
     _add_matches(committed, 49)
-    with django_assert_num_queries(2):
-        response = client.get(SEARCH, {"q": "berlin", "kind": "fact"})
-    assert len(response.context["page"].object_list) == 20
+    for kind in ("fact", "comment", "song"):
+        with django_assert_num_queries(2):
+            response = client.get(SEARCH, {"q": "berlin", "kind": kind})
+        assert len(response.context["page"].object_list) == 20
 
 
 def test_it_costs_the_same_queries_to_correct_a_misspelling_among_one_or_fifty_names(

@@ -7,7 +7,6 @@ the models' save(), so facts' and comments' HTML is rendered here, as each row i
 """
 
 import random
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -211,6 +210,35 @@ def long_tail(rng, count, total, cap):
     return shares
 
 
+def report_progress(stream, label, count, done=False, *, total=None, started=None):
+    """Show `label: count` on one line of `stream`, written over until `done`.
+
+    Given the `total` and when the work `started` (time.monotonic()), the line also says how
+    much is done and estimates the time left at the pace so far. rebuild_search_index uses it.
+    """
+    line = f"  {label}: {count:,}"
+    if total:
+        line += f" of {total:,} ({count / total:.0%})"
+    if done:
+        took = f" in {_duration(time.monotonic() - started)}" if started is not None else ""
+        stream.write(f"{line} done{took}".ljust(72))
+        return
+    if total and started is not None and count:
+        pace = (time.monotonic() - started) / count
+        line += f", about {_duration(pace * (total - count))} left"
+    # Padded, so that a shorter line covers the one before.
+    stream.write(line.ljust(72), ending="\r")
+    stream.flush()
+
+
+def _duration(seconds):
+    minutes, seconds = divmod(round(seconds), 60)
+    if not minutes:
+        return f"{seconds} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {seconds:02d} s"
+
+
 class Copier:
     """Streams rows into one table with COPY, filling unlisted fields with their defaults.
 
@@ -270,10 +298,7 @@ class CatalogueGenerator:
         self.now = datetime(2026, 1, 1, tzinfo=UTC)
 
     def progress(self, label, count, done=False):
-        end = "\n" if done else "\r"
-        self.stream.write(f"  {label}: {count:,}{' done' if done else ''}", ending=end)
-        if not done:
-            sys.stderr.flush()
+        report_progress(self.stream, label, count, done)
 
     def copier(self, model):
         return Copier(model, self.progress)
