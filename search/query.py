@@ -34,7 +34,8 @@ class Terms:
     """A reader's query: `text` to show back, `problem` when there is nothing to search for.
 
     `tsquery` finds the documents; `any_word` matches a vector holding any one wanted word,
-    to say where a result's words were found.
+    to say where a result's words were found; `required` holds the (word, prefix) pairs that
+    every match holds (none when "or" joins any), for the rarest to find them alone.
     """
 
     text: str
@@ -43,6 +44,7 @@ class Terms:
     words: list = field(default_factory=list)
     tsquery: SearchQuery | None = None
     any_word: SearchQuery | None = None
+    required: tuple = ()
 
 
 def parse(raw):
@@ -65,6 +67,10 @@ def parse(raw):
         clauses = _clauses(normalized) or [_Clause((word,)) for word in found]
         terms.tsquery = _raw(_render(clauses))
         wanted = [clause for clause in clauses if not clause.negated]
+        if not any(clause.alternative for clause in clauses):
+            terms.required = tuple(
+                (word, _is_prefix(word, clause.exact)) for clause in wanted for word in clause.words
+            )
         if wanted:
             terms.any_word = _raw(
                 _render([_Clause(c.words, exact=c.exact, alternative=True) for c in wanted])
@@ -116,7 +122,16 @@ def _render(clauses):
 
 
 def _operand(word, exact):
-    return f"{word}:*" if len(word) >= MIN_PREFIX_LENGTH and not exact else word
+    return f"{word}:*" if _is_prefix(word, exact) else word
+
+
+def _is_prefix(word, exact):
+    return len(word) >= MIN_PREFIX_LENGTH and not exact
+
+
+def word_query(word, prefix):
+    """A query for one of `Terms.required`."""
+    return _raw(f"{word}:*" if prefix else word)
 
 
 def _raw(text):

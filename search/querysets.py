@@ -2,8 +2,10 @@
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
 from django.db import connections, models
-from django.db.models import Case, CharField, F, Func, Value, When
+from django.db.models import BooleanField, Case, CharField, F, Func, Q, Value, When
 from django.db.models.functions import Length
+
+from search import frequencies, query
 
 # How many matches of one kind are ranked. A word found in a fifth of a million facts would
 # otherwise be ranked two hundred thousand times for one page.
@@ -27,16 +29,13 @@ SNIPPET = {
 }
 
 # The first results page: every kind's best matches in one statement. Titles and names of
-# all kinds share one candidate pool, facts and comments have one each; ts_headline and
-# found_in run only for the rows kept. Written out because the ORM spends longer building
-# the equivalent UNION of six ranked subqueries than PostgreSQL takes to answer it.
+# all kinds share one candidate pool, facts and comments have one each (`matching`, UNION
+# ALL); ts_headline and found_in run only for the rows kept. Written out because the ORM
+# spends longer building the equivalent UNION of six ranked subqueries than PostgreSQL takes
+# to answer it.
 _OVERVIEW = """
-WITH candidates AS (
-    (SELECT id FROM {table} WHERE name_vector @@ {query} LIMIT %s)
-    UNION ALL
-    (SELECT id FROM {table} WHERE fact_vector @@ {query} LIMIT %s)
-    UNION ALL
-    (SELECT id FROM {table} WHERE comment_vector @@ {query} LIMIT %s)
+WITH candidates (id) AS (
+    {candidates}
 ), scored AS (
     SELECT id, kind, title, detail, url, body, vector, ts_rank(vector, {query}) AS rank
     FROM (
@@ -56,15 +55,34 @@ ORDER BY place
 """
 
 
-def found_in_sql(vector, query):
-    """SQL for the weights, "A" to "D", at which `vector` holds a word of `query`: "AC" for
-    a song whose title and a tag hold one. Its parameters are the vector's and the query's,
-    four times over."""
+def found_in_sql(vector, tsquery):
+    """SQL for the weights, "A" to "D", at which `vector` holds a word of `tsquery`: "AC"
+    for a song whose title and a tag hold one. Its parameters are the vector's and the
+    query's, four times over."""
     cases = ", ".join(
-        f"CASE WHEN ts_filter({vector}, '{{{weight}}}') @@ {query} THEN '{weight}' END"
+        f"CASE WHEN ts_filter({vector}, '{{{weight}}}') @@ {tsquery} THEN '{weight}' END"
         for weight in "ABCD"
     )
     return f"concat_ws('', {cases})"
+
+
+class _Checked(Func):
+    """`vector @@ query` checked on each row: "IS TRUE" keeps PostgreSQL from taking it to
+    the text-search index as well."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s) IS TRUE"
+    output_field = BooleanField()
+
+
+def matching(vector, terms):
+    """The filter of documents whose `vector` matches the reader's query: by its rarest word
+    alone and a check of the whole query on what that finds, when that word is rare among
+    the facts or the comments (search.frequencies); else by the whole query."""
+    rarest = frequencies.rarest(vector, terms.required)
+    if rarest is None:
+        return Q(**{vector: terms.tsquery})
+    return Q(**{vector: query.word_query(*rarest)}) & Q(_Checked(F(vector), terms.tsquery))
 
 
 class FoundIn(Func):
@@ -74,16 +92,16 @@ class FoundIn(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         vector, vector_params = compiler.compile(self.source_expressions[0])
-        query, query_params = compiler.compile(self.source_expressions[1])
-        return found_in_sql(vector, query), (*vector_params, *query_params) * 4
+        tsquery, tsquery_params = compiler.compile(self.source_expressions[1])
+        return found_in_sql(vector, tsquery), (*vector_params, *tsquery_params) * 4
 
 
 class SearchDocumentQuerySet(models.QuerySet):
-    def overview(self, tsquery, any_word, per_kind):
+    def overview(self, terms, per_kind):
         """Up to `per_kind` best matches of each kind, each among its capped candidates.
 
         Documents with `rank`, `snippet` and `found_in` (the weights holding a word of
-        `any_word`, "" without it), best first within each kind. One query.
+        `terms.any_word`, "" without it), best first within each kind. One query.
         """
         connection = connections[self.db]
         compiler = self.query.get_compiler(self.db)
@@ -91,43 +109,55 @@ class SearchDocumentQuerySet(models.QuerySet):
         def compiled(expression):
             return expression.resolve_expression(self.query).as_sql(compiler, connection)
 
-        query_sql, query_params = compiled(tsquery)
-        if any_word is None:
+        pools = {
+            "name_vector": CANDIDATES * len(self.model.Kind.values),
+            "fact_vector": CANDIDATES,
+            "comment_vector": CANDIDATES,
+        }
+        candidates, candidate_params = [], []
+        for vector, limit in pools.items():
+            pool = self.filter(matching(vector, terms)).order_by().values("id")[:limit]
+            sql, params = pool.query.sql_with_params()
+            candidates.append(f"({sql})")
+            candidate_params += params
+        query_sql, query_params = compiled(terms.tsquery)
+        if terms.any_word is None:
             found_in, found_in_params = "''", []
         else:
-            any_sql, any_params = compiled(any_word)
+            any_sql, any_params = compiled(terms.any_word)
             found_in, found_in_params = found_in_sql("vector", any_sql), [*any_params] * 4
         table = connection.ops.quote_name(self.model._meta.db_table)
         # Quoted as SearchHeadline quotes them, for the same snippets as on a page of one kind.
+        headline = SearchHeadline("body", terms.tsquery, **SNIPPET)
         options = ", ".join(
             connection.ops.compose_sql(f"{option}=%s", [value])
-            for option, value in SearchHeadline("body", tsquery, **SNIPPET).options.items()
+            for option, value in headline.options.items()
         )
         params = [
-            *query_params,
-            CANDIDATES * len(self.model.Kind.values),
-            *query_params,
-            CANDIDATES,
-            *query_params,
-            CANDIDATES,
+            *candidate_params,
             *query_params,
             *query_params,
             options,
             *found_in_params,
             per_kind,
         ]
-        sql = _OVERVIEW.format(table=table, query=query_sql, found_in=found_in)
+        sql = _OVERVIEW.format(
+            candidates="\n    UNION ALL\n    ".join(candidates),
+            table=table,
+            query=query_sql,
+            found_in=found_in,
+        )
         return self.raw(sql, params)
 
-    def ranked(self, kind, tsquery):
+    def ranked(self, kind, terms):
         """The best matches of one kind first, among the first CANDIDATES that match."""
         vector = self.model.vector_field(kind)
         candidates = (
-            self.filter(kind=kind, **{vector: tsquery}).order_by().values("pk")[:CANDIDATES]
+            self.filter(matching(vector, terms), kind=kind).order_by().values("pk")[:CANDIDATES]
         )
         return (
             self.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(F(vector), tsquery))
+            .annotate(rank=SearchRank(F(vector), terms.tsquery))
             .order_by("-rank", Length("title"), "title", "pk")
         )
 
@@ -166,11 +196,11 @@ class SearchDocumentQuerySet(models.QuerySet):
         vector = F(self.model.vector_field(kind))
         return self.annotate(found_in=Value("") if any_word is None else FoundIn(vector, any_word))
 
-    def for_results_page(self, kind, tsquery, any_word):
+    def for_results_page(self, kind, terms):
         """Ranked documents of one kind with the columns a results page shows."""
         return (
-            self.ranked(kind, tsquery)
-            .with_snippets(tsquery)
-            .with_found_in(kind, any_word)
+            self.ranked(kind, terms)
+            .with_snippets(terms.tsquery)
+            .with_found_in(kind, terms.any_word)
             .only("kind", "title", "detail", "url")
         )

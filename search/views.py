@@ -39,7 +39,7 @@ def search(request):
         return render(request, "search/results.html", context)
     if kind:
         # Expect 2 queries: the count of the capped candidates, and the page.
-        documents = SearchDocument.objects.for_results_page(kind, terms.tsquery, terms.any_word)
+        documents = SearchDocument.objects.for_results_page(kind, terms)
         page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
         context.update(kind=kind, kind_label=Kind(kind).label, page=page, groups=[])
         if page.paginator.count:
@@ -54,9 +54,7 @@ def search(request):
 
 def _overview(terms):
     """Expect 1 query: each kind's best matches, one more than shown to know of others."""
-    rows = list(
-        SearchDocument.objects.overview(terms.tsquery, terms.any_word, OVERVIEW_PER_KIND + 1)
-    )
+    rows = list(SearchDocument.objects.overview(terms, OVERVIEW_PER_KIND + 1))
     groups = []
     for kind in Kind.values:
         documents = [row for row in rows if row.kind == kind]
