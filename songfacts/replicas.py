@@ -68,6 +68,7 @@ HEALTH_QUERY = """
                 ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())
            END
 """
+REPLAYED_QUERY = "SELECT pg_last_wal_replay_lsn() - '0/0'::pg_lsn"
 READ_ONLY_STATEMENT = re.compile(r"\s*(SELECT|SAVEPOINT|RELEASE|ROLLBACK|SET|SHOW)\b", re.I)
 WRITTEN_TABLE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 
@@ -275,12 +276,17 @@ class _Reading:
         try:
             # A connection kept from an earlier request may have died with a restart.
             connection.close_if_health_check_failed()
-            connection.ensure_connection()
+            # Where it has replayed to now, which the page cache compares with the purges of
+            # what the page shows: the last check's figure may be a second old, and a page
+            # read after a purge would then look stale and go uncached.
+            with connection.cursor() as cursor:
+                cursor.execute(REPLAYED_QUERY)
+                (position,) = cursor.fetchone()
         except DatabaseError as error:
             logger.warning("%s is unreachable, reading from the primary: %s", alias, error)
             monitor().mark_down(alias)
             return None
-        self.replica, self.position = alias, state.position
+        self.replica, self.position = alias, int(position or 0)
         return alias
 
     def watch_writes(self, execute, sql, params, many, context):
