@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
 from django.db import connections, models
-from django.db.models import BooleanField, Case, CharField, F, Func, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, F, Func, Value, When
 from django.db.models.functions import Length
 
 from search import frequencies, query
@@ -29,8 +29,8 @@ SNIPPET = {
 }
 
 # The first results page: every kind's best matches in one statement. Titles and names of
-# all kinds share one candidate pool, facts and comments have one each (`matching`, UNION
-# ALL); ts_headline and found_in run only for the rows kept. Written out because the ORM
+# all kinds share one candidate pool, facts and comments have one each (see Matches);
+# ts_headline and found_in run only for the rows kept. Written out because the ORM
 # spends longer building the equivalent UNION of six ranked subqueries than PostgreSQL takes
 # to answer it.
 _OVERVIEW = """
@@ -66,23 +66,34 @@ def found_in_sql(vector, tsquery):
     return f"concat_ws('', {cases})"
 
 
-class _Checked(Func):
-    """`vector @@ query` checked on each row: "IS TRUE" keeps PostgreSQL from taking it to
-    the text-search index as well."""
+class Matches(Func):
+    """Whether a document's `vector` matches the reader's query: by its rarest word alone
+    and a check of the whole query on what that finds, when that word is rare among the
+    facts or the comments (search.frequencies), or else by the whole query.
 
-    arg_joiner = " @@ "
-    template = "(%(expressions)s) IS TRUE"
+    "IS TRUE" keeps PostgreSQL from taking the check to the text-search index as well. For a
+    query of several words, building this queries the database once a process every ten
+    minutes, for PostgreSQL's statistics.
+    """
+
     output_field = BooleanField()
 
+    def __init__(self, vector, terms):
+        rarest = frequencies.rarest(vector, terms.required)
+        driver = [] if rarest is None else [query.word_query(*rarest)]
+        super().__init__(F(vector), terms.tsquery, *driver)
 
-def matching(vector, terms):
-    """The filter of documents whose `vector` matches the reader's query: by its rarest word
-    alone and a check of the whole query on what that finds, when that word is rare among
-    the facts or the comments (search.frequencies); else by the whole query."""
-    rarest = frequencies.rarest(vector, terms.required)
-    if rarest is None:
-        return Q(**{vector: terms.tsquery})
-    return Q(**{vector: query.word_query(*rarest)}) & Q(_Checked(F(vector), terms.tsquery))
+    def as_sql(self, compiler, connection, **extra_context):
+        (vector, vector_params), (tsquery, tsquery_params), *rarest = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        if not rarest:
+            return f"{vector} @@ {tsquery}", (*vector_params, *tsquery_params)
+        [(word, word_params)] = rarest
+        return (
+            f"{vector} @@ {word} AND ({vector} @@ {tsquery}) IS TRUE",
+            (*vector_params, *word_params, *vector_params, *tsquery_params),
+        )
 
 
 class FoundIn(Func):
@@ -101,7 +112,8 @@ class SearchDocumentQuerySet(models.QuerySet):
         """Up to `per_kind` best matches of each kind, each among its capped candidates.
 
         Documents with `rank`, `snippet` and `found_in` (the weights holding a word of
-        `terms.any_word`, "" without it), best first within each kind. One query.
+        `terms.any_word`, "" without it), best first within each kind. One query (and, now
+        and then, one for Matches).
         """
         connection = connections[self.db]
         compiler = self.query.get_compiler(self.db)
@@ -109,6 +121,7 @@ class SearchDocumentQuerySet(models.QuerySet):
         def compiled(expression):
             return expression.resolve_expression(self.query).as_sql(compiler, connection)
 
+        table = connection.ops.quote_name(self.model._meta.db_table)
         pools = {
             "name_vector": CANDIDATES * len(self.model.Kind.values),
             "fact_vector": CANDIDATES,
@@ -116,17 +129,15 @@ class SearchDocumentQuerySet(models.QuerySet):
         }
         candidates, candidate_params = [], []
         for vector, limit in pools.items():
-            pool = self.filter(matching(vector, terms)).order_by().values("id")[:limit]
-            sql, params = pool.query.sql_with_params()
-            candidates.append(f"({sql})")
-            candidate_params += params
+            where, params = compiled(Matches(vector, terms))
+            candidates.append(f"(SELECT id FROM {table} WHERE {where} LIMIT %s)")
+            candidate_params += [*params, limit]
         query_sql, query_params = compiled(terms.tsquery)
         if terms.any_word is None:
             found_in, found_in_params = "''", []
         else:
             any_sql, any_params = compiled(terms.any_word)
             found_in, found_in_params = found_in_sql("vector", any_sql), [*any_params] * 4
-        table = connection.ops.quote_name(self.model._meta.db_table)
         # Quoted as SearchHeadline quotes them, for the same snippets as on a page of one kind.
         headline = SearchHeadline("body", terms.tsquery, **SNIPPET)
         options = ", ".join(
@@ -153,7 +164,7 @@ class SearchDocumentQuerySet(models.QuerySet):
         """The best matches of one kind first, among the first CANDIDATES that match."""
         vector = self.model.vector_field(kind)
         candidates = (
-            self.filter(matching(vector, terms), kind=kind).order_by().values("pk")[:CANDIDATES]
+            self.filter(Matches(vector, terms), kind=kind).order_by().values("pk")[:CANDIDATES]
         )
         return (
             self.filter(pk__in=candidates)

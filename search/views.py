@@ -4,6 +4,8 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -66,7 +68,7 @@ def _overview(terms):
 
 def _group(kind, documents, *, more):
     for document in documents:
-        document.snippet_parts = _marked(document.snippet)
+        document.snippet_html = _marked(document.snippet)
         document.places = _places(kind, document.found_in)
     return {"kind": kind, "label": Kind(kind).label, "documents": documents, "more": more}
 
@@ -78,12 +80,15 @@ def _places(kind, found_in):
 
 
 def _marked(snippet):
-    """The snippet as (text, highlighted) pairs, for the template to escape and mark up."""
-    parts = []
-    for index, piece in enumerate(snippet.replace(MARK_STOP, MARK_START).split(MARK_START)):
-        if piece:
-            parts.append((piece, index % 2 == 1))
-    return parts
+    """The snippet as HTML: its text escaped, the matched words in <mark>. Built here rather
+    than by a loop in the template, which took longer than the rest of the page."""
+    pieces = snippet.replace(MARK_STOP, MARK_START).split(MARK_START)
+    html = (
+        format_html("<mark>{}</mark>", piece) if index % 2 else escape(piece)
+        for index, piece in enumerate(pieces)
+        if piece
+    )
+    return mark_safe("".join(html))  # Every piece escaped above.
 
 
 @require_GET
