@@ -5,6 +5,10 @@ COPY, a restored backup. It empties the index and builds its text-search indexes
 after filling it, which is many times faster than updating them row by row; searches wait
 for it to commit, so run it when the catalogue is loaded, not while readers search.
 
+Each kind shows on stderr how many of its rows are read, the share and the time left at
+the pace so far, whatever the verbosity (generate_catalogue runs it with none): 6 minutes
+for a million facts and a million comments on 2 cores.
+
 With --kind it rewrites only those kinds' documents and keeps the rest and the indexes:
 what a migration that changes some kinds' documents runs.
 """
