@@ -17,6 +17,7 @@ redirects, sessions) never purge anything.
 (songfacts.page_cache) and, in front of it, any HTTP cache that reads `Surrogate-Key`.
 """
 
+import logging
 import string
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -25,11 +26,13 @@ from dataclasses import dataclass
 from functools import partial, wraps
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 from django.utils.module_loading import import_string
 
 from songfacts import replicas
+
+logger = logging.getLogger(__name__)
 
 _collected = ContextVar("cache_keys", default=None)
 
@@ -93,23 +96,39 @@ def purge(keys):
     just after this purge (Varnish cannot tell); once every replica has replayed it, the keys
     are purged once more, so no such copy outlives the lag."""
     keys = frozenset(keys)
-    if keys:
-        _tell_targets(keys)
+    if not keys:
+        return
+    _tell_targets(keys)
+    try:
         position = replicas.primary_position()
-        if position is not None:
-            replicas.after_replayed(position, partial(_tell_targets, keys))
+    except DatabaseError as error:
+        # The primary went away just after the commit; replicas have at most what it wrote.
+        logger.warning("no WAL position for the second purge of %s: %s", sorted(keys), error)
+        return
+    if position is not None:
+        replicas.after_replayed(position, partial(_tell_targets, keys))
 
 
 def _tell_targets(keys):
+    # Each on its own: a cache that cannot be told (a database that just went away, say)
+    # keeps none of the others from being told.
     for path in settings.CACHE_PURGE_TARGETS:
-        import_string(path)(keys)
+        try:
+            import_string(path)(keys)
+        except Exception:
+            logger.exception("purging %s with %s failed", sorted(keys), path)
 
 
 def purge_on_commit(keys, using=None):
     keys = frozenset(keys)
     if keys:
-        # robust: a purge that fails is logged, and the change it follows stands.
-        transaction.on_commit(partial(purge, keys), using=using, robust=True)
+
+        def purge_committed():
+            purge(keys)
+
+        # robust: a purge that fails is logged, and the change it follows stands. (A function
+        # of its own: Django names the callback in that log line, which a partial cannot.)
+        transaction.on_commit(purge_committed, using=using, robust=True)
 
 
 class _Template:

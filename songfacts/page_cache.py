@@ -27,6 +27,7 @@ for that long without keys.
 """
 
 import hashlib
+import logging
 import math
 import re
 import threading
@@ -37,12 +38,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils.cache import get_max_age, patch_cache_control
 from django.utils.http import http_date
 
 from songfacts import cache_keys, replicas
 from songfacts.change_listener import listener
+
+logger = logging.getLogger(__name__)
 
 PAGE_PREFIX = "page-cache:page:"
 # A key's version says when it was last purged: (time in ns, the primary's WAL position then,
@@ -94,7 +98,13 @@ def purge(keys):
 
 def mark_purged(keys):
     """New versions for `keys` in the shared cache, which every worker checks."""
-    version = (time.time_ns(), replicas.primary_position() or 0)
+    try:
+        position = replicas.primary_position() or 0
+    except DatabaseError as error:
+        # The primary went away just after the commit: the pages must go all the same.
+        logger.warning("purging %s without the primary's WAL position: %s", sorted(keys), error)
+        position = 0
+    version = (time.time_ns(), position)
     cache.set_many({VERSION_PREFIX + key: version for key in keys}, None)
 
 

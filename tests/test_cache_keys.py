@@ -23,6 +23,7 @@ from catalogue.models import (
 from comments import services
 from comments.models import BlockedTerm, Comment, FactSuggestion
 from songfacts import cache_keys, replicas
+from tests.comments.conftest import comment_data
 from tests.conftest import make_artist, make_song
 from tests.reader.conftest import add_content
 
@@ -34,6 +35,11 @@ purged = []
 def record(keys):
     """A purge target for these tests (settings.CACHE_PURGE_TARGETS)."""
     purged.append(set(keys))
+
+
+def fail(keys):
+    """A purge target that cannot be reached."""
+    raise ConnectionError("the cache went away")
 
 
 @pytest.fixture(autouse=True)
@@ -350,3 +356,19 @@ def test_without_replicas_a_purge_goes_out_once(purges):
     cache_keys.purge(["song-1"])
 
     assert purges == [{"song-1"}]
+
+
+def test_a_target_that_fails_keeps_neither_the_others_nor_the_change_from_going_through(
+    song, settings, caplog, committed
+):
+    settings.CACHE_PURGE_TARGETS = ["tests.test_cache_keys.fail", "tests.test_cache_keys.record"]
+    url = reverse("comments:comment-create", kwargs={"song_pk": song.pk})
+
+    with committed():
+        response = Client().post(url, comment_data())
+
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert comment.status == Comment.Status.PUBLISHED
+    assert purged == [{f"song-{song.pk}-comments", "home"}]
+    assert "tests.test_cache_keys.fail failed" in caplog.text
