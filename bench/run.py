@@ -160,7 +160,6 @@ def gunicorn(env, page_cache, **extra):
         "BIND": f"127.0.0.1:{port}",
         "BENCH_CACHE_PREFIX": f"bench-{os.getpid()}-{port}",
         **({} if page_cache else {"PAGE_CACHE_SECONDS": "0"}),
-        "GUNICORN_ACCESS_LOG": "/dev/null",
         # No recycling after max_requests during the run: a recycled worker would hide the
         # memory growth the table reports.
         "GUNICORN_CMD_ARGS": "--max-requests 0",

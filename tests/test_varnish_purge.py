@@ -4,6 +4,7 @@ address that is down is delivered once it answers, and the request that changed 
 never waits for Varnish."""
 
 import contextlib
+import gzip
 import hashlib
 import http.server
 import logging
@@ -34,6 +35,7 @@ class TaggedPages(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         body = f"{self.path} cookies: {self.headers.get('Cookie')}\n".encode()
         self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
         if self.path != "/healthz":
             _, _, query = self.path.partition("?keys=")
             self.send_header("Surrogate-Key", query.replace("+", " "))
@@ -109,6 +111,21 @@ def test_it_keeps_public_pages_for_anonymous_readers_whatever_their_other_cookie
     assert "cookies: None" in body
     assert "xkey" not in headers
     assert headers["Surrogate-Key"] == "song-40"
+
+
+def test_it_keeps_pages_compressed_and_unzips_them_for_readers_that_take_no_gzip(varnish_url):
+    page = f"{varnish_url}/compressed?keys=song-47"
+    cached(varnish_url, "/compressed?keys=song-47")
+
+    zipped = urllib.request.urlopen(
+        urllib.request.Request(page, headers={"Accept-Encoding": "gzip"}), timeout=5
+    )
+    status, headers, body = fetch(page)
+
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.read()).decode().startswith("/compressed?keys=song-47")
+    assert (status, headers["X-Cache"], headers["Content-Encoding"]) == (200, "HIT", None)
+    assert body.startswith("/compressed?keys=song-47")
 
 
 def test_it_answers_a_conditional_request_from_its_copy(varnish_url):

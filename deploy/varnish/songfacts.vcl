@@ -134,6 +134,11 @@ sub vcl_backend_response {
     if (beresp.http.Surrogate-Key) {
         set beresp.http.xkey = beresp.http.Surrogate-Key;
     }
+    # Kept compressed, about a fifth of a song page's size, and sent so to the browsers that
+    # take gzip (Varnish unzips it for the others): four times the pages in the same memory.
+    if (beresp.http.Content-Type ~ "^(text/|application/(json|xml|rss\+xml|atom\+xml))") {
+        set beresp.do_gzip = true;
+    }
     # The ttl is the app's s-maxage (Varnish reads it before max-age).
     set beresp.grace = 1h;
 }

@@ -2,65 +2,26 @@
 readers get at worst the page from before it, and no cache keeps that page once replay
 resumes (songfacts.replicas, songfacts.page_cache, deploy/varnish)."""
 
-import http.client
 import re
-import time
 import uuid
-from html import unescape
-from urllib.parse import urlencode, urlsplit
 
 import psycopg
 import pytest
 
+from tests.cluster.readers import SONG, new_client_address, request, wait_until
+from tests.cluster.readers import post_comment as posted
+
 pytestmark = pytest.mark.slow
 
-SONG = "/songs/david-bowie/heroes/"
 OTHER_SONG = "/songs/neu/hero/"
 READS = 30
 CATCH_UP_SECONDS = 30
 
 
-def request(base, method, path, *, body=None, headers=None):
-    """One request; status, headers (lower-case names) and the body as text."""
-    address = urlsplit(base)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=15)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, text
-    finally:
-        connection.close()
-
-
-def comment_form_fields(page):
-    form = re.search(r'<form[^>]*id="comment-form".*?</form>', page, re.S).group(0)
-    fields = {
-        name: unescape(value)
-        for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)
-    }
-    fields.update({name: "" for name in re.findall(r'<textarea[^>]*name="([^"]+)"', form)})
-    return fields
-
-
 def post_comment(base, body):
-    """Post a comment through the song page's form as a browser does; the response's
-    cookies, which carry the writer's WAL position."""
-    status, _, page = request(base, "GET", SONG)
-    assert status == 200
-    fields = comment_form_fields(page)
-    fields.update(author_name="Ken", author_place="Denmark", body=body, website="")
-    action = re.search(r'id="comment-form"[^>]*action="([^"]+)"', page)[1]
-    status, headers, _ = request(
-        base,
-        "POST",
-        action,
-        body=urlencode(fields),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Sec-Fetch-Site": "same-origin",
-        },
-    )
+    """Post a comment through Varnish; the cookie its answer sets, which carries the
+    writer's WAL position."""
+    status, headers, _ = posted(base, body, client_address=new_client_address())
     assert status == 302, status
     cookies = re.findall(r"(wrote_lsn=[^;]+)", headers.get("set-cookie", ""))
     assert cookies, headers
@@ -72,15 +33,6 @@ def replica_has_replayed_primary(cluster):
         written = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
     with psycopg.connect(cluster.replica.url(), autocommit=True) as replica:
         return replica.execute("SELECT pg_last_wal_replay_lsn() >= %s", [written]).fetchone()[0]
-
-
-def wait_until(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"not within {seconds} s: {what}")
 
 
 def test_with_replay_paused_the_commenter_sees_their_comment_and_no_stale_page_is_kept(cluster):

@@ -5,97 +5,37 @@ Each load runs for a bounded time and a bounded number of requests. The figures 
 measured are printed (pytest -s shows them)."""
 
 import http.client
-import itertools
 import re
 import subprocess
 import threading
 import time
 import uuid
 from dataclasses import dataclass
-from html import unescape
-from urllib.parse import urlencode, urlsplit
 
 import psycopg
 import pytest
 
+from tests.cluster.readers import (
+    REQUEST_TIMEOUT_SECONDS,
+    SONG,
+    comment_form,
+    new_client_address,
+    post_comment,
+    request,
+    wait_until,
+)
+
 pytestmark = pytest.mark.slow
 
-SONG = "/songs/david-bowie/heroes/"
 OTHER_SONG = "/songs/neu/hero/"
 SONG_PAGES = [SONG, OTHER_SONG, "/songs/david-bowie/helden/", "/songs/blondie/heroes-live/"]
-# Pages that read everything through the ORM, and so through the database router (the song
-# page's own statements go to the primary, whatever the router says).
+# Pages that read from the replica, as the song pages do.
 ROUTED_PAGES = ["/", "/songs/", "/decades/1970s/", "/artists/"]
-REQUEST_TIMEOUT_SECONDS = 10
 MAX_REQUESTS_PER_THREAD = 2_000
 # The probe window of songfacts.vcl (3 failed probes a second apart) with room for a busy
 # machine.
 PROBE_WINDOW_SECONDS = 6
 FRIENDLY_503 = "back in a moment"
-
-
-def request(base, method, path, *, body=None, headers=None):
-    """One request, not following redirects: status, headers (lower-case names), body."""
-    address = urlsplit(base)
-    connection = http.client.HTTPConnection(
-        address.hostname, address.port, timeout=REQUEST_TIMEOUT_SECONDS
-    )
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        return response.status, {name.lower(): value for name, value in response.getheaders()}, text
-    finally:
-        connection.close()
-
-
-def comment_form(page):
-    """The comment form's action and fields as the page fills them (the honeypot empty)."""
-    form = re.search(r'<form[^>]*id="comment-form".*?</form>', page, re.S)[0]
-    action = unescape(re.search(r'action="([^"]+)"', form)[1])
-    fields = {}
-    for tag in re.findall(r"<input[^>]*>", form):
-        value = re.search(r'value="([^"]*)"', tag)
-        fields[re.search(r'name="([^"]+)"', tag)[1]] = unescape(value[1]) if value else ""
-    fields.update({name: "" for name in re.findall(r'<textarea[^>]*name="([^"]+)"', form)})
-    return action, fields
-
-
-def post_comment(base, body, *, client_address):
-    """Post a comment through the song page's form as a browser does (its Sec-Fetch-Site
-    stands for the CSRF check), from `client_address`. Returns the POST's answer, or the
-    page's when it could not be read."""
-    status, headers, page = request(base, "GET", SONG)
-    if status != 200:
-        return status, headers, page
-    action, fields = comment_form(page)
-    fields.update(author_name="Ken", author_place="Denmark", body=body)
-    return request(
-        base,
-        "POST",
-        action,
-        body=urlencode(fields),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Sec-Fetch-Site": "same-origin",
-            "X-Forwarded-For": client_address,
-        },
-    )
-
-
-_addresses = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
-
-
-def new_client_address():
-    return next(_addresses)
-
-
-def wait_until(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {seconds} s: {what}")
-        time.sleep(0.05)
 
 
 @dataclass
