@@ -112,6 +112,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 INSTALLED_APPS = [
+    # Before the admin: it registers the versioned models with their parts and exclusions,
+    # which the admin's VersionAdmins would otherwise register on their own, whole.
+    "history",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -124,15 +127,26 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "taggit",
-    "simple_history",
+    "reversion",
     "songfacts.apps.SongfactsConfig",
     "catalogue",
     "comments",
     "search",
+    "musicbrainz",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "api",
 ]
 
 MIDDLEWARE = [
     "songfacts.proxy.ForwardedForMiddleware",
+    # CORS before the rate limit, so that a browser's script can read a 429 too.
+    "corsheaders.middleware.CorsMiddleware",
+    # Before the page cache and ConditionalGetMiddleware: cached answers and 304s count, and
+    # carry their client's own headers.
+    "api.rate_limits.ApiRateLimitMiddleware",
     "songfacts.request_logging.RequestIdMiddleware",
     "songfacts.replicas.ReadYourWritesMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -147,7 +161,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the lockout its authentication backend flags on the request.
     "axes.middleware.AxesMiddleware",
 ]
@@ -280,6 +293,64 @@ VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
 if VARNISH_PURGE_URLS:
     CACHE_PURGE_TARGETS.append("songfacts.varnish.purge")
 
+# The open API (api/): JSON only, read-only, for everyone, with no session or CSRF.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.AlwaysJson",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Songfacts API",
+    "DESCRIPTION": (
+        "The Songfacts catalogue as data: songs with their facts and sources, credits, chart "
+        "runs, certifications, versions, placements and tags; artists, albums, people, charts, "
+        "tags and readers' published comments. Read-only JSON, no key needed."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.declare_common_answers",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ArtistKindEnum": "catalogue.models.Artist.Kind",
+        "SourceKindEnum": "catalogue.models.Source.Kind",
+        "VersionKindEnum": "catalogue.models.Version.Kind",
+    },
+    # A row's id (api.urls.IdConverter): a bigint the database can hold.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Any site may read the API from a browser's script: GETs, no credentials.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+]
+# Requests each client address may make to /api/ in each window of this many seconds
+# (api.rate_limits, counted in the shared cache, so every worker and host counts together).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
+API_RATE_LIMIT_WINDOW = env_int("API_RATE_LIMIT_WINDOW", 60)
+if API_RATE_LIMIT < 1 or API_RATE_LIMIT_WINDOW < 1:
+    raise ImproperlyConfigured("API_RATE_LIMIT and API_RATE_LIMIT_WINDOW must be 1 or more.")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -309,6 +380,11 @@ STORAGES = {
 
 SITE_NAME = "Songfacts"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The MusicBrainz web service that "Fill from MusicBrainz" reads (musicbrainz/client.py), and
+# how its maintainers can reach us: MusicBrainz asks every client to say so in its User-Agent.
+MUSICBRAINZ_URL = os.environ.get("MUSICBRAINZ_URL", "https://musicbrainz.org/ws/2").rstrip("/")
+MUSICBRAINZ_CONTACT = os.environ.get("MUSICBRAINZ_CONTACT", SITE_URL)
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)

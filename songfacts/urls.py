@@ -12,6 +12,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("comments/", include("comments.urls")),
     path("search/", include("search.urls")),
+    path("api/v1/", include("api.urls")),
     # The reader pages, the feeds and sitemap.xml; last, since it includes the home page.
     path("", include("catalogue.urls")),
 ]
