@@ -1,17 +1,15 @@
 """Builders and a client for the API's tests."""
 
 import pytest
-from django.core.cache import cache
 
 from tests.reader.conftest import add_content, make_album, make_artist, make_song
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limit_counts(settings):
-    # Every test's requests come from the test client's one address; a limit well above
-    # any test's requests, which the rate limit's own tests lower.
+def _rate_limit_out_of_the_way(settings):
+    # Every test's requests come from the test client's one address: a limit well above any
+    # test's requests. The rate limit's own tests lower it, each for an address of its own.
     settings.API_RATE_LIMIT = 100_000
-    cache.clear()
 
 
 def get_json(client, path, **headers):
