@@ -2,6 +2,8 @@
 the last one ended, so the last page of a million rows costs what the first does, and rows
 added meanwhile neither repeat nor skip a row on the pages after them."""
 
+from base64 import b64decode
+
 from django.conf import settings
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import CursorPagination
@@ -42,10 +44,16 @@ class IdCursorPagination(CursorPagination):
         return int(value)
 
     def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        # DRF's decoding skips what is not base64, so that a damaged cursor could read as the
+        # first page; and a cursor is ours only if its position is an id: anything else would
+        # reach the database as a bad bigint.
+        try:
+            b64decode(encoded or "", validate=True)
+        except ValueError:
+            raise NotFound(self.invalid_cursor_message) from None
         cursor = super().decode_cursor(request)
         position = cursor and cursor.position
-        # A cursor is ours only if its position is an id: anything else, made up or damaged,
-        # would reach the database as a bad bigint.
         if position is not None and not (
             position.isascii() and position.isdigit() and len(position) <= MAX_ID_DIGITS
         ):
