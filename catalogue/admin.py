@@ -6,8 +6,9 @@ from django.contrib.admin.views.main import SEARCH_VAR, ChangeListSearchForm
 from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
-from simple_history.admin import SimpleHistoryAdmin
+from taggit.admin import TagAdmin
 from taggit.forms import TagWidget
+from taggit.models import Tag
 
 from catalogue import services
 from catalogue.models import (
@@ -26,6 +27,7 @@ from catalogue.models import (
     Source,
     Version,
 )
+from history.admin import HistoryAdmin
 from songfacts.admin_search import BoundedSearchMixin
 
 FIRST_DECADE = 1900
@@ -220,7 +222,7 @@ class AppearanceInline(admin.TabularInline):
 
 
 @admin.register(Song)
-class SongAdmin(BoundedSearchMixin, PublishActionsMixin, SimpleHistoryAdmin):
+class SongAdmin(BoundedSearchMixin, PublishActionsMixin, HistoryAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     publish_permission = "catalogue.publish_song"
     list_display = ["title", "artist", "album", "release_year", "status", "tag_list"]
@@ -268,6 +270,10 @@ class SongAdmin(BoundedSearchMixin, PublishActionsMixin, SimpleHistoryAdmin):
     def tag_list(self, song):
         return ", ".join(sorted(tag.name for tag in song.tags.all()))
 
+    def revision_comment(self, song, message):
+        # The song's own history: its name goes without saying.
+        return message
+
     def publish_entry(self, request, song):
         return services.song_publish(song=song, editor=request.user)
 
@@ -276,7 +282,7 @@ class SongAdmin(BoundedSearchMixin, PublishActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Fact)
-class FactAdmin(BoundedSearchMixin, PublishActionsMixin, SimpleHistoryAdmin):
+class FactAdmin(BoundedSearchMixin, PublishActionsMixin, HistoryAdmin):
     publish_permission = "catalogue.publish_fact"
     list_display = ["__str__", "song", "excerpt", "standing", "status", "created_at"]
     list_select_related = ["song__artist"]
@@ -334,7 +340,7 @@ class FactAdmin(BoundedSearchMixin, PublishActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Artist)
-class ArtistAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
+class ArtistAdmin(BoundedSearchMixin, HistoryAdmin):
     list_display = ["name", "sort_name", "kind", "country", "active_from", "active_to"]
     list_filter = ["kind"]
     search_fields = ["name", "sort_name"]
@@ -343,7 +349,7 @@ class ArtistAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Album)
-class AlbumAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class AlbumAdmin(BoundedSearchMixin, HistoryAdmin):
     list_display = ["title", "artist", "release_year", "label"]
     list_select_related = ["artist"]
     search_fields = ["title", "artist__name"]
@@ -353,7 +359,7 @@ class AlbumAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class PersonAdmin(BoundedSearchMixin, HistoryAdmin):
     list_display = ["name", "sort_name", "artist"]
     list_select_related = ["artist"]
     search_fields = ["name", "sort_name"]
@@ -363,7 +369,7 @@ class PersonAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class RoleAdmin(BoundedSearchMixin, HistoryAdmin):
     list_display = ["name", "group", "position"]
     list_editable = ["position"]
     list_filter = ["group"]
@@ -372,7 +378,7 @@ class RoleAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Chart)
-class ChartAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class ChartAdmin(BoundedSearchMixin, HistoryAdmin):
     list_display = ["name", "country", "position"]
     list_editable = ["position"]
     search_fields = ["name", "country"]
@@ -380,9 +386,18 @@ class ChartAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(EditorsPick)
-class EditorsPickAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class EditorsPickAdmin(BoundedSearchMixin, HistoryAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "kind", "site_wide", "status", "position"]
     list_filter = ["kind", "site_wide", "status"]
     search_fields = ["title", "blurb"]
     autocomplete_fields = ["songs"]
+
+
+# taggit's own admin for tags, with a history like every other entry's.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class VersionedTagAdmin(HistoryAdmin, TagAdmin):
+    pass

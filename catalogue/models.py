@@ -1,5 +1,6 @@
 """The catalogue: songs, the people who made them, and the stories behind them."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -7,8 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from catalogue.markup import render_fact
 from catalogue.querysets import (
@@ -53,7 +54,6 @@ class Artist(Timestamped):
     bio = models.TextField("short bio", blank=True)
 
     objects = ArtistQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_name", "name"]
@@ -131,9 +131,10 @@ class Song(Timestamped):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     tags = TaggableManager(blank=True, help_text='Topics such as "Songs about Berlin".')
+    # The rows behind `tags`, which a song's history keeps with the song (history.versioned).
+    tagged_items = GenericRelation(TaggedItem)
 
     objects = SongQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["published_at"])
 
     class Meta:
         ordering = ["title"]
@@ -271,8 +272,6 @@ class Fact(Timestamped):
     body_html = models.TextField(editable=False, blank=True)
 
     objects = FactQuerySet.as_manager()
-    # The HTML follows the body, so a revision needs the body alone.
-    history = HistoricalRecords(excluded_fields=["search_document", "body_html"])
 
     class Meta:
         ordering = ["song", "position", "id"]

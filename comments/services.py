@@ -4,6 +4,7 @@ import hashlib
 import logging
 import re
 
+import reversion
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -278,10 +279,11 @@ def _append_fact(*, song_id, body, name, place, editor):
         suggested_by_name=name,
         suggested_by_place=place,
     )
-    # simple_history credits the change to the editor, outside a request too.
-    fact._history_user = editor
     fact.full_clean()
     fact.save()
+    # The caller's revision (history.versioned) credits the editor with the new fact.
+    reversion.set_user(editor)
+    reversion.set_comment(f"Fact “{fact}”: added, credited to {name}.")
     return fact
 
 
@@ -290,6 +292,7 @@ def _ensure_pending(suggestion):
         raise ValidationError("This suggestion has already been reviewed.")
 
 
+@reversion.create_revision()
 @transaction.atomic
 def suggestion_accept(*, suggestion: FactSuggestion, editor, body: str | None = None) -> Fact:
     """Publish the suggestion as a fact credited to the reader, with its source.
@@ -356,6 +359,7 @@ def suggestion_reject(*, suggestion: FactSuggestion, editor, reason: str) -> Fac
     return suggestion
 
 
+@reversion.create_revision()
 @transaction.atomic
 def comment_promote_to_fact(*, comment: Comment, editor, body: str | None = None) -> Fact:
     """Make a published fact of a comment, credited to its author's name and place."""
