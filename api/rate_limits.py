@@ -10,15 +10,15 @@ the headers too, and no stored page keeps one client's figures (the page cache s
 alone; Varnish drops these headers from what it keeps, deploy/varnish/songfacts.vcl).
 """
 
+import datetime
 import json
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router
 from django.http import HttpResponse
-from django.utils import timezone
 
 API_PREFIX = "/api/"
 
@@ -39,13 +39,14 @@ RETURNING value::bigint
 def count_request(address, window_start, window):
     """Count one request from `address` in the window that began at `window_start`; return
     how many it has made in it, this one included."""
-    key = cache.make_key(f"api-rate:{address}:{window_start}")
+    key = f"api-rate:{address}:{window_start}"
+    cache = caches["default"]
     if isinstance(cache, DatabaseCache):
-        expires = timezone.datetime.fromtimestamp(window_start + window, tz=timezone.UTC)
+        expires = datetime.datetime.fromtimestamp(window_start + window, tz=datetime.UTC)
         connection = connections[router.db_for_write(cache.cache_model_class)]
         table = connection.ops.quote_name(cache._table)
         with connection.cursor() as cursor:
-            cursor.execute(_UPSERT.format(table=table), [key, expires])
+            cursor.execute(_UPSERT.format(table=table), [cache.make_key(key), expires])
             return cursor.fetchone()[0]
     # Redis and the local memory cache add and increment atomically.
     cache.add(key, 0, timeout=window)
