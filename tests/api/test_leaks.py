@@ -67,7 +67,9 @@ def catalogue():
     removed = Comment.objects.create(
         song=song, author_name="R", body="removed-comment-text", status=Comment.Status.REMOVED
     )
-    Comment.objects.create(song=song, parent=removed, author_name="Q", body="reply-in-removed-thread")
+    Comment.objects.create(
+        song=song, parent=removed, author_name="Q", body="reply-in-removed-thread"
+    )
     Comment.objects.create(
         song=song, author_name="S", body="spam-comment-text", status=Comment.Status.SPAM
     )
