@@ -1,7 +1,7 @@
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from api import views
+from api import change_feed, views
 
 
 class IdConverter:
@@ -43,6 +43,7 @@ urlpatterns = [
     path("charts/<id:pk>/entries/", views.ChartEntries.as_view(), name="chart-entries"),
     path("comments/", views.CommentList.as_view(), name="comment-list"),
     path("comments/<id:pk>/", views.CommentDetail.as_view(), name="comment-detail"),
+    path("changes/", change_feed.ChangeFeed.as_view(), name="change-feed"),
     # Keep last: every other address under /api/v1/ that ends in a slash (without one,
     # CommonMiddleware first redirects to it).
     re_path(r"^.*/$", views.not_found, name="not-found"),
