@@ -352,6 +352,42 @@ API_RATE_LIMIT_WINDOW = env_int("API_RATE_LIMIT_WINDOW", 60)
 if API_RATE_LIMIT < 1 or API_RATE_LIMIT_WINDOW < 1:
     raise ImproperlyConfigured("API_RATE_LIMIT and API_RATE_LIMIT_WINDOW must be 1 or more.")
 
+# The change feed (/api/v1/changes/) keeps this many days of changes; `manage.py
+# prune_changes`, run daily, forgets older ones.
+CHANGE_FEED_DAYS = env_int("CHANGE_FEED_DAYS", 30)
+if CHANGE_FEED_DAYS < 1:
+    raise ImproperlyConfigured("CHANGE_FEED_DAYS must be 1 or more.")
+
+# The licences the data dumps (`manage.py export_dump`, /data/) may be published under, by
+# SPDX id. The default is Wikipedia's: the facts and comments are prose that readers and
+# editors wrote, and share-alike keeps copies of it open (README.md, "Dumps").
+DATA_LICENSES = {
+    "CC-BY-SA-4.0": (
+        "Creative Commons Attribution-ShareAlike 4.0 International",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+    ),
+    "CC-BY-4.0": (
+        "Creative Commons Attribution 4.0 International",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    "CC0-1.0": (
+        "Creative Commons Zero v1.0 Universal",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+    ),
+    "ODbL-1.0": (
+        "Open Data Commons Open Database License v1.0",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+    ),
+}
+DATA_LICENSE = os.environ.get("DATA_LICENSE") or "CC-BY-SA-4.0"
+if DATA_LICENSE not in DATA_LICENSES:
+    raise ImproperlyConfigured(
+        f"DATA_LICENSE must be one of {', '.join(DATA_LICENSES)}, not {DATA_LICENSE!r}."
+    )
+# Where export_dump writes by default and /data/ serves the latest dump from: one folder
+# per dump inside it.
+DATA_DUMP_ROOT = Path(os.environ.get("DATA_DUMP_ROOT") or BASE_DIR / "dumps")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

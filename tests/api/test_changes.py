@@ -1,8 +1,13 @@
 """The change feed: what each write records (api.changes), and the feed that lists it
 (api.change_feed), oldest first, never skipping a change that commits late."""
 
+import datetime
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connections
+from django.utils import timezone
 
 from api.models import Change
 from catalogue.models import Album, Credit, Fact, Person, Role, Source, Status, Version
@@ -402,3 +407,28 @@ def test_the_feed_never_shows_what_readers_cannot_see(client):
     assert "Secret draft" not in body
     assert "ann@example.org" not in body
     assert [entry[0] for entry in entries(client)] == ["songs", "artists"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pruning_forgets_old_changes_and_their_cursors_answer_410(client, settings):
+    settings.CHANGE_FEED_DAYS = 30
+    old_song = make_song()
+    old_cursor = feed(client)[1]["results"][0]["cursor"]
+    Change.objects.update(time=timezone.now() - datetime.timedelta(days=31))
+    young_song = make_song(artist=make_artist())
+    young_cursor = Change.objects.get(kind="songs", object_id=young_song.pk).id
+
+    out = io.StringIO()
+    call_command("prune_changes", stdout=out)
+    assert "Pruned 2 changes" in out.getvalue()
+    assert not Change.objects.filter(object_id=old_song.pk, kind="songs").exists()
+
+    for query in (f"?after={old_cursor}", "", "?after=0"):
+        response, body = feed(client, query)
+        assert response.status_code == 410
+        assert "dump" in body["detail"]
+    assert entries(client, f"?after={young_cursor}") == [
+        ("artists", young_song.artist_id, "created")
+    ]
+    call_command("prune_changes", stdout=out)
+    assert "No change was old enough" in out.getvalue()
