@@ -28,10 +28,7 @@ API_PREFIX = "/api/"
 # window, so the cache's own culling deletes it.
 _UPSERT = """
 INSERT INTO {table} (cache_key, value, expires) VALUES (%s, '1', %s)
-ON CONFLICT (cache_key) DO UPDATE SET
-    value = CASE WHEN {table}.expires < now() THEN '1'
-        ELSE ({table}.value::bigint + 1)::text END,
-    expires = excluded.expires
+ON CONFLICT (cache_key) DO UPDATE SET value = ({table}.value::bigint + 1)::text
 RETURNING value::bigint
 """
 
