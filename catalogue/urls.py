@@ -3,6 +3,7 @@ from django.urls import path
 
 from catalogue import feeds, views
 from catalogue.sitemaps import SITEMAPS
+from history import views as history_views
 from songfacts.cache_keys import shown_as
 
 app_name = "catalogue"
@@ -12,6 +13,11 @@ urlpatterns = [
     path("songs/", views.song_list, name="song-list"),
     path("songs/<slug:artist_slug>/<slug:slug>/", views.song_detail, name="song-detail"),
     path("songs/<slug:artist_slug>/<slug:slug>/card.png", views.song_card, name="song-card"),
+    path(
+        "songs/<slug:artist_slug>/<slug:slug>/history/",
+        history_views.song_history,
+        name="song-history",
+    ),
     path(
         "songs/<slug:artist_slug>/<slug:slug>/comments/feed/",
         feeds.SongCommentsFeed(),

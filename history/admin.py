@@ -145,10 +145,9 @@ class EditorProfileAdmin(admin.ModelAdmin):
         return self._own(request, obj)
 
     def has_add_permission(self, request):
-        return (
-            self._own(request, None)
-            and not EditorProfile.objects.filter(user=request.user).exists()
-        )
+        # Asked by every admin page's list of models: answered without a query; the add page
+        # of an editor who has a name already goes to the change page instead.
+        return self._own(request, None)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -158,9 +157,17 @@ class EditorProfileAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # The list would hold one row, the editor's own: go to it.
+        return self._own_page(request) or HttpResponseRedirect(
+            reverse("admin:history_editorprofile_add")
+        )
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._own_page(request) or super().add_view(request, form_url, extra_context)
+
+    def _own_page(self, request):
         profile = EditorProfile.objects.filter(user=request.user).first()
         if profile is None:
-            return HttpResponseRedirect(reverse("admin:history_editorprofile_add"))
+            return None
         return HttpResponseRedirect(
             reverse("admin:history_editorprofile_change", args=[profile.pk])
         )

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from catalogue.models import Artist, Fact, Song
+from catalogue.models import Fact, Song
 
 SEED_FIXTURES = [settings.BASE_DIR / "fixtures" / "heroes.json"]
 
@@ -29,12 +29,16 @@ class Command(BaseCommand):
             raise CommandError("The catalogue has songs already; the seed loads only into none.")
         with transaction.atomic():
             call_command("loaddata", *SEED_FIXTURES, verbosity=0)
-            # Fixtures load without revisions; give each entry a first one to revert to.
-            call_command(
-                "populate_history",
-                *(model._meta.label for model in (Song, Fact, Artist)),
-                verbosity=0,
-            )
+            # Fixtures load without revisions; give each entry a first one to revert to. Songs
+            # first: a song's revision holds its facts, credits and the rest, which need no
+            # other (createinitialrevisions skips rows that have one).
+            for labels in (["catalogue.Song"], ["catalogue", "taggit"]):
+                call_command(
+                    "createinitialrevisions",
+                    *labels,
+                    comment="Loaded with the seed content.",
+                    verbosity=0,
+                )
             # Fixtures load raw, without the saves that render facts' and comments' HTML and
             # the signals that keep the search index current.
             call_command("render_markup", verbosity=0)
