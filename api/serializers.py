@@ -418,7 +418,9 @@ class CommentSerializer(serializers.ModelSerializer):
     html_url = PageUrlField()
     song = SongSummarySerializer()
     parent = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The id of the comment this one replies to, or null."
+        read_only=True,
+        allow_null=True,
+        help_text="The id of the comment this one replies to, or null.",
     )
     author = CommentAuthorSerializer(source="*")
     body_html = serializers.CharField(
