@@ -88,20 +88,19 @@ class RevertPlan:
         return any(change.what != "not restored" for change in self.changes)
 
     def summary(self):
-        """One sentence: "title changed back; 1 fact restored; 2 credits removed"."""
+        """One line: "title changed back; facts: 1 changed back, 1 restored; credits: 1 removed"."""
         parts = []
-        counts = {}
+        by_noun = {}
         for change in self.changes:
-            if change.entry and change.fields:
-                parts.append(f"{', '.join(change.fields)} changed back")
-                continue
             if change.entry:
-                parts.append(f"the {self.entry_noun} {change.what}")
+                fields = ", ".join(change.fields)
+                parts.append(f"{fields} changed back" if fields else f"{change.noun} {change.what}")
                 continue
-            counts.setdefault((change.what, change.noun), 0)
-            counts[(change.what, change.noun)] += 1
-        for (what, noun), count in counts.items():
-            parts.append(f"{count} {noun if count == 1 else _plural(noun)} {what}")
+            counts = by_noun.setdefault(change.noun, {})
+            counts[change.what] = counts.get(change.what, 0) + 1
+        for noun, counts in by_noun.items():
+            done = ", ".join(f"{count} {what}" for what, count in counts.items())
+            parts.append(f"{_plural(noun)}: {done}")
         return "; ".join(parts) or "nothing to change"
 
 
@@ -141,7 +140,8 @@ def _build(model, version):
     """The row as the version holds it, unsaved; its many-to-many ids apart."""
     values = version.field_dict
     m2m_names = {f.attname for f in _m2m_fields(model)}
-    kept = {f.attname for f in model._meta.concrete_fields}
+    # PostgreSQL computes generated columns; the model refuses them as arguments.
+    kept = {f.attname for f in model._meta.concrete_fields if not f.generated}
     instance = model(**{k: v for k, v in values.items() if k in kept})
     return instance, {k: v for k, v in values.items() if k in m2m_names}
 
@@ -201,7 +201,7 @@ def revert_plan(*, revision, model, object_id, editor, lock=False):
                 }
                 for pk in sorted({*current_parts, *then_parts}, key=_sort_key):
                     part = current_parts.get(pk)
-                    shown = str(part) if part is not None and pk not in then_parts else ""
+                    shown = _shown_now(part) if part is not None and pk not in then_parts else ""
                     parent = (parent_model, link)
                     rows.append(
                         _row(part_model, pk, part, then_parts.get(pk), depth, shown, parent)
@@ -240,6 +240,11 @@ def _row(model, pk, current, version, depth, shown, parent):
     if version is not None:
         shown = _shown_then(model, version)
     return _Row(model, pk, current, then, then_m2m, shown, depth, parent)
+
+
+def _shown_now(part):
+    # A tagged item's own text names the song, which the song's page needs not say.
+    return part.tag.name if isinstance(part, TaggedItem) else str(part)
 
 
 def _shown_then(model, version):
