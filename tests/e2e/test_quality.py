@@ -22,6 +22,8 @@ PAGES = {
     "charts": "/charts/",
     "years": "/years/",
     "search": "/search/?q=bowie+berlin",
+    "history": "/songs/david-bowie/heroes/history/",
+    "data": "/data/",
 }
 
 
