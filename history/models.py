@@ -44,7 +44,8 @@ class EditorProfile(models.Model):
 
     class Meta:
         verbose_name = "display name"
-        verbose_name_plural = "display names"
+        # As the admin lists it: each editor sees their own alone.
+        verbose_name_plural = "your display name"
         constraints = [
             models.UniqueConstraint(
                 Lower("display_name"),
@@ -68,11 +69,12 @@ class EditorProfile(models.Model):
 
 
 def display_name(user):
-    """What the public history calls `user` (None: a revision whose editor was removed).
+    """What the public history calls `user`: None is the site itself (the seed content) or an
+    account since removed.
 
     Reads `user.editor_profile`, which queries unless it was selected with the user."""
     if user is None:
-        return "A former editor"
+        return "Songfacts"
     try:
         return user.editor_profile.display_name
     except EditorProfile.DoesNotExist:

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "display name",
-                "verbose_name_plural": "display names",
+                "verbose_name_plural": "your display name",
                 "constraints": [models.UniqueConstraint(django.db.models.functions.text.Lower("display_name"), name="history_editorprofile_unique_display_name", violation_error_message="Another editor has this display name.")],
             },
         ),

@@ -19,6 +19,7 @@ SONG = "/songs/e2e-long-artist/e2e-long-song/"
 PAGES = {
     "home": "/",
     "song": SONG,
+    "history": SONG + "history/",
     "artist": "/artists/e2e-long-artist/",
     "album": "/artists/e2e-long-artist/albums/e2e-long-album/",
     "chart": "/charts/e2e-long-chart/",

@@ -149,3 +149,15 @@ def test_revisions_without_the_song_published_purge_nothing(
         draft_song.save()
     assert not any(f"song-{draft_song.pk}-history" in keys for keys in purged)
     assert Song.objects.get(pk=draft_song.pk)
+
+
+def test_a_revision_purges_the_history_page_and_nothing_else_of_its_own(
+    published_song, django_capture_on_commit_callbacks, monkeypatch
+):
+    purged = []
+    monkeypatch.setattr("songfacts.cache_keys.purge", lambda keys: purged.append(set(keys)))
+    song = Song.objects.get(pk=published_song.pk)
+    with django_capture_on_commit_callbacks(execute=True), reversion.create_revision():
+        # A save that changes nothing shown: whatever is purged comes from the revision.
+        song.save()
+    assert purged == [{f"song-{song.pk}-history"}]
