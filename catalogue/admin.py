@@ -28,9 +28,6 @@ from catalogue.models import (
     Version,
 )
 from history.admin import HistoryAdmin
-from history.admin import HistoryAdmin
-from history.admin import HistoryAdmin
-from history.admin import HistoryAdmin
 from songfacts.admin_search import BoundedSearchMixin
 
 FIRST_DECADE = 1900
@@ -277,18 +274,6 @@ class SongAdmin(BoundedSearchMixin, PublishActionsMixin, HistoryAdmin):
         # The song's own history: its name goes without saying.
         return message
 
-    def revision_comment(self, song, message):
-        # The song's own history: its name goes without saying.
-        return message
-
-    def revision_comment(self, song, message):
-        # The song's own history: its name goes without saying.
-        return message
-
-    def revision_comment(self, song, message):
-        # The song's own history: its name goes without saying.
-        return message
-
     def publish_entry(self, request, song):
         return services.song_publish(song=song, editor=request.user)
 
@@ -407,33 +392,6 @@ class EditorsPickAdmin(BoundedSearchMixin, HistoryAdmin):
     list_filter = ["kind", "site_wide", "status"]
     search_fields = ["title", "blurb"]
     autocomplete_fields = ["songs"]
-
-
-# taggit's own admin for tags, with a history like every other entry's.
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class VersionedTagAdmin(HistoryAdmin, TagAdmin):
-    pass
-
-
-# taggit's own admin for tags, with a history like every other entry's.
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class VersionedTagAdmin(HistoryAdmin, TagAdmin):
-    pass
-
-
-# taggit's own admin for tags, with a history like every other entry's.
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class VersionedTagAdmin(HistoryAdmin, TagAdmin):
-    pass
 
 
 # taggit's own admin for tags, with a history like every other entry's.

@@ -1,9 +1,6 @@
 """The catalogue: songs, the people who made them, and the stories behind them."""
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -12,9 +9,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
-from taggit.models import TaggedItem
-from taggit.models import TaggedItem
 from taggit.models import TaggedItem
 
 from catalogue.markup import render_fact
