@@ -45,6 +45,6 @@ urlpatterns = [
     path("comments/<id:pk>/", views.CommentDetail.as_view(), name="comment-detail"),
     path("changes/", change_feed.ChangeFeed.as_view(), name="change-feed"),
     # Keep last: every other address under /api/v1/ that ends in a slash (without one,
-    # CommonMiddleware first redirects to it).
-    re_path(r"^.*/$", views.not_found, name="not-found"),
+    # CommonMiddleware first redirects to it). Any character, line breaks too.
+    re_path(r"^[\s\S]*/$", views.not_found, name="not-found"),
 ]

@@ -222,6 +222,7 @@ def test_a_cursor_that_is_not_ours_is_a_json_404(client, cursor):
         "/api/v1/songs/-1/",
         "/api/v1/songs/abc/comments/",
         "/api/v1/nothing-here/",
+        "/api/v1/comments/%0A%C3%B9/",
     ],
 )
 def test_an_address_with_nothing_behind_it_is_a_json_404(client, path):
