@@ -126,6 +126,9 @@ def test_every_reader_page_says_its_keys(client, song):
         reverse(
             "catalogue:song-comments-feed", kwargs={"artist_slug": artist.slug, "slug": song.slug}
         ): f"song-{song.pk}-comments",
+        reverse(
+            "catalogue:song-history", kwargs={"artist_slug": artist.slug, "slug": song.slug}
+        ): f"song-{song.pk}-history",
         reverse("catalogue:sitemap"): "sitemaps",
         reverse("catalogue:sitemap-section", kwargs={"section": "songs"}): "sitemaps",
     }

@@ -33,7 +33,7 @@ def state():
 
 
 def historical(apps, row, kind, minutes, user, reason=None):
-    """A simple_history row for `row` as it is now."""
+    """A django-simple-history row for `row` as it is now."""
     model = apps.get_model("catalogue", f"Historical{type(row).__name__}")
     values = {
         f.attname: getattr(row, f.attname)

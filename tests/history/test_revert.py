@@ -6,7 +6,7 @@ from django.urls import reverse
 from reversion.models import Version as Revised
 
 from catalogue.markup import render_fact
-from catalogue.models import Appearance, Credit, Fact, Person, Song, Source, Status
+from catalogue.models import Appearance, Credit, EditorsPick, Fact, Person, Song, Source, Status
 from history.revert import revert_plan
 from tests.catalogue.test_admin import (
     fact_row,
@@ -14,6 +14,7 @@ from tests.catalogue.test_admin import (
     song_form_data,
     user_with_permissions,
 )
+from tests.conftest import make_song
 from tests.history.conftest import revised, song_version
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +227,30 @@ def test_moderators_may_not_revert_songs(client, moderator, whole_song):
     client.force_login(moderator)
     response = client.post(revision_url(whole_song, whole_song.first_revision))
     assert response.status_code == 403
+
+
+def test_every_entry_editors_edit_has_a_history_to_revert_to(client, editor, published_song):
+    pick = EditorsPick.objects.create(
+        title="Bowie's Berlin",
+        kind=EditorsPick.Kind.ARTICLE,
+        blurb="Three albums.",
+        url="https://example.org/berlin",
+    )
+    pick.songs.add(published_song)
+    revised(pick)
+    other = make_song(title="Lazarus", slug="lazarus")
+    pick.title = "Berlin, again"
+    pick.songs.set([other])
+    revised(pick)
+    client.force_login(editor)
+    first = Revised.objects.get_for_object(pick).order_by("pk").first()
+    url = reverse("admin:catalogue_editorspick_revision", args=[pick.pk, first.pk])
+
+    assert "changed back (title, songs)" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+
+    pick.refresh_from_db()
+    assert (pick.title, list(pick.songs.all())) == ("Bowie's Berlin", [published_song])
+    for name in ("artist", "album", "person", "role", "chart", "editorspick"):
+        assert client.get(reverse(f"admin:catalogue_{name}_recoverlist")).status_code == 200
+    assert client.get(reverse("admin:taggit_tag_recoverlist")).status_code == 200
