@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR, ChangeListSearchForm
 from django.db import models
+from django.urls import path
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from taggit.admin import TagAdmin
@@ -11,6 +12,8 @@ from taggit.forms import TagWidget
 from taggit.models import Tag
 
 from catalogue import services
+from catalogue.admin_merge import merge_artists, merge_people
+from catalogue.dates import PartialDatesForm
 from catalogue.models import (
     Album,
     Appearance,
@@ -21,6 +24,7 @@ from catalogue.models import (
     Credit,
     EditorsPick,
     Fact,
+    Isrc,
     Person,
     Role,
     Song,
@@ -28,6 +32,7 @@ from catalogue.models import (
     Version,
 )
 from history.admin import HistoryAdmin
+from musicbrainz.views import fill_song
 from songfacts.admin_search import BoundedSearchMixin
 
 FIRST_DECADE = 1900
@@ -163,13 +168,17 @@ class CreditInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person", "role")
 
 
+class ChartEntryForm(PartialDatesForm):
+    partial_dates = ("entry_date", "peak_date")
+
+
 class ChartEntryInline(admin.TabularInline):
     model = ChartEntry
+    form = ChartEntryForm
     extra = 0
     fields = [
         "chart",
         "peak_position",
-        "entry_year",
         "entry_date",
         "peak_date",
         "weeks_on_chart",
@@ -179,6 +188,15 @@ class ChartEntryInline(admin.TabularInline):
     def get_queryset(self, request):
         # Each row shows its entry as "chart: peak (year)".
         return super().get_queryset(request).select_related("chart")
+
+
+class IsrcInline(admin.TabularInline):
+    model = Isrc
+    extra = 0
+
+
+class SongForm(PartialDatesForm):
+    partial_dates = ("release_date",)
 
 
 class CertificationInline(admin.TabularInline):
@@ -223,6 +241,9 @@ class AppearanceInline(admin.TabularInline):
 
 @admin.register(Song)
 class SongAdmin(BoundedSearchMixin, PublishActionsMixin, HistoryAdmin):
+    form = SongForm
+    # With the "Fill from MusicBrainz" button (musicbrainz.views).
+    change_form_template = "admin/catalogue/song/change_form.html"
     formfield_overrides = HTTPS_URL_FIELDS
     publish_permission = "catalogue.publish_song"
     list_display = ["title", "artist", "album", "release_year", "status", "tag_list"]
@@ -241,7 +262,11 @@ class SongAdmin(BoundedSearchMixin, PublishActionsMixin, HistoryAdmin):
         (None, {"fields": ["title", "slug", "artist", "status", "tags"]}),
         (
             "Release",
-            {"fields": ["album", "track_number", "release_year", "length", "video_url"]},
+            {"fields": ["album", "track_number", "release_date", "length", "video_url"]},
+        ),
+        (
+            "Identifiers",
+            {"fields": ["musicbrainz_recording_id", "musicbrainz_work_id", "iswc", "wikidata_id"]},
         ),
         ("Record", {"fields": ["published_at"], "classes": ["collapse"]}),
     ]
@@ -249,6 +274,7 @@ class SongAdmin(BoundedSearchMixin, PublishActionsMixin, HistoryAdmin):
     inlines = [
         FactInline,
         CreditInline,
+        IsrcInline,
         ChartEntryInline,
         CertificationInline,
         VersionInline,
@@ -265,6 +291,16 @@ class SongAdmin(BoundedSearchMixin, PublishActionsMixin, HistoryAdmin):
     def get_queryset(self, request):
         # One query for all the tags on the page (the tag column).
         return super().get_queryset(request).prefetch_related("tags")
+
+    def get_urls(self):
+        fill = self.admin_site.admin_view(self.fill_from_musicbrainz)
+        return [
+            path("<path:object_id>/musicbrainz/", fill, name="catalogue_song_musicbrainz"),
+            *super().get_urls(),
+        ]
+
+    def fill_from_musicbrainz(self, request, object_id):
+        return fill_song(self, request, object_id)
 
     @admin.display(description="tags")
     def tag_list(self, song):
@@ -339,17 +375,32 @@ class FactAdmin(BoundedSearchMixin, PublishActionsMixin, HistoryAdmin):
         return services.fact_unpublish(fact=fact, editor=request.user)
 
 
+class ArtistForm(PartialDatesForm):
+    partial_dates = ("begin_date",)
+
+
+class AlbumForm(PartialDatesForm):
+    partial_dates = ("release_date",)
+
+
+class PersonForm(PartialDatesForm):
+    partial_dates = ("birth_date",)
+
+
 @admin.register(Artist)
 class ArtistAdmin(BoundedSearchMixin, HistoryAdmin):
+    form = ArtistForm
     list_display = ["name", "sort_name", "kind", "country", "active_from", "active_to"]
     list_filter = ["kind"]
     search_fields = ["name", "sort_name"]
     prepopulated_fields = {"slug": ["name"]}
     show_full_result_count = False
+    actions = [merge_artists]
 
 
 @admin.register(Album)
 class AlbumAdmin(BoundedSearchMixin, HistoryAdmin):
+    form = AlbumForm
     list_display = ["title", "artist", "release_year", "label"]
     list_select_related = ["artist"]
     search_fields = ["title", "artist__name"]
@@ -360,12 +411,14 @@ class AlbumAdmin(BoundedSearchMixin, HistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(BoundedSearchMixin, HistoryAdmin):
+    form = PersonForm
     list_display = ["name", "sort_name", "artist"]
     list_select_related = ["artist"]
     search_fields = ["name", "sort_name"]
     autocomplete_fields = ["artist"]
     prepopulated_fields = {"slug": ["name"]}
     show_full_result_count = False
+    actions = [merge_people]
 
 
 @admin.register(Role)

@@ -1,8 +1,8 @@
 """The keys each catalogue row is shown under on cached pages (see songfacts.cache_keys).
 
 A song's own page is known by `song-N` (the song itself, on every page that names it) and three
-keys for its parts: `song-N-facts` (facts and their sources), `song-N-details` (credits, chart
-runs, certifications, versions, placements, tags) and `song-N-comments` (comments app). Lists
+keys for its parts: `song-N-facts` (facts and their sources), `song-N-details` (credits, ISRCs,
+chart runs, certifications, versions, placements, tags) and `song-N-comments` (comments app). Lists
 have keys of their own: `home`, `songs-az` (the A-Z, decade and year lists), `artists-az`,
 `feeds`, `sitemaps`, `picks` (editor's picks, on every song page), and the indexes, which
 count published songs rather than show them: `people-az`, `albums-az`, `tags`, `charts` and
@@ -23,6 +23,7 @@ from catalogue.models import (
     Credit,
     EditorsPick,
     Fact,
+    Isrc,
     Person,
     Role,
     Song,
@@ -176,6 +177,7 @@ def register_all():
         shown_under_also=_counted_on_published_song("charts", "sitemaps", song_field="song_id"),
     )
     register(Certification, shown_under=["song-{song_id}-details"])
+    register(Isrc, shown_under=["song-{song_id}-details"])
     register(Version, shown_under=["song-{original_id}-details", "song-{version_id}-details"])
     register(Appearance, shown_under=["song-{song_id}-details"])
     register(EditorsPick, shown_under=["picks"], visible=_published)

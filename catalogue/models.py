@@ -1,16 +1,28 @@
 """The catalogue: songs, the people who made them, and the stories behind them."""
 
+import datetime
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from catalogue import dates
+from catalogue.identifiers import (
+    MusicBrainzIdField,
+    NormalizedCharField,
+    format_isrc,
+    normalize_isrc,
+    normalize_iswc,
+    normalize_wikidata,
+)
 from catalogue.markup import render_fact
 from catalogue.querysets import (
     ArtistQuerySet,
@@ -34,6 +46,27 @@ class Timestamped(models.Model):
         abstract = True
 
 
+_MBID_HELP = "Its MusicBrainz id, or its musicbrainz.org link."
+
+
+def _wikidata_field():
+    return NormalizedCharField(
+        "Wikidata item",
+        max_length=20,
+        normalizer=normalize_wikidata,
+        help_text="Its Wikidata item (Q and a number), or its wikidata.org link.",
+    )
+
+
+def _unique_unless_empty(model, field):
+    return models.UniqueConstraint(
+        fields=[field],
+        condition=~Q(**{field: ""}),
+        name=f"catalogue_{model}_unique_{field}",
+        violation_error_message="Another entry already has this identifier.",
+    )
+
+
 class Artist(Timestamped):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
@@ -52,6 +85,19 @@ class Artist(Timestamped):
         null=True, blank=True, help_text="Leave empty while the artist is still active."
     )
     bio = models.TextField("short bio", blank=True)
+    begin_date = models.DateField(
+        "born or formed",
+        null=True,
+        blank=True,
+        help_text="When the artist was born, or the band formed, as far as it is known.",
+    )
+    begin_date_precision = dates.precision_field()
+    musicbrainz_id = MusicBrainzIdField(
+        "MusicBrainz artist", entity="artist", unique=True, help_text=_MBID_HELP
+    )
+    wikidata_id = _wikidata_field()
+
+    began = dates.known_date("begin_date")
 
     objects = ArtistQuerySet.as_manager()
 
@@ -65,6 +111,7 @@ class Artist(Timestamped):
                 name="catalogue_artist_active_years_in_order",
                 violation_error_message="The last active year cannot come before the first.",
             ),
+            _unique_unless_empty("artist", "wikidata_id"),
         ]
         indexes = [
             # The artists A-Z page lists by sort name.
@@ -86,12 +133,26 @@ class Album(Timestamped):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
     artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="albums")
-    release_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    release_date_precision = dates.precision_field()
+    # The year, kept by PostgreSQL from the date, for the pages and indexes that go by year.
+    release_year = models.GeneratedField(
+        expression=ExtractYear("release_date"),
+        output_field=models.PositiveSmallIntegerField(null=True, blank=True),
+        db_persist=True,
+    )
     label = models.CharField(max_length=200, blank=True)
+    musicbrainz_release_group_id = MusicBrainzIdField(
+        "MusicBrainz release group", entity="release-group", unique=True, help_text=_MBID_HELP
+    )
+    wikidata_id = _wikidata_field()
+
+    released = dates.known_date("release_date")
 
     class Meta:
-        ordering = ["release_year", "title"]
+        ordering = ["release_date", "release_date_precision", "title"]
         constraints = [
+            _unique_unless_empty("album", "wikidata_id"),
             models.UniqueConstraint(
                 fields=["artist", "slug"],
                 name="catalogue_album_unique_slug_per_artist",
@@ -101,6 +162,10 @@ class Album(Timestamped):
 
     def __str__(self):
         return f"{self.title} ({self.release_year})" if self.release_year else self.title
+
+    def save(self, *args, **kwargs):
+        dates.set_year_of_new_row(self, "release_date", "release_year")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(
@@ -121,7 +186,14 @@ class Song(Timestamped):
         Album, on_delete=models.SET_NULL, null=True, blank=True, related_name="songs"
     )
     track_number = models.PositiveSmallIntegerField(null=True, blank=True)
-    release_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    release_date_precision = dates.precision_field()
+    # The year, kept by PostgreSQL from the date, for the pages and indexes that go by year.
+    release_year = models.GeneratedField(
+        expression=ExtractYear("release_date"),
+        output_field=models.PositiveSmallIntegerField(null=True, blank=True),
+        db_persist=True,
+    )
     length = models.DurationField(null=True, blank=True, help_text="As minutes:seconds, e.g. 6:07.")
     video_url = models.URLField(
         "video URL",
@@ -131,6 +203,23 @@ class Song(Timestamped):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     tags = TaggableManager(blank=True, help_text='Topics such as "Songs about Berlin".')
+    musicbrainz_recording_id = MusicBrainzIdField(
+        "MusicBrainz recording", entity="recording", unique=True, help_text=_MBID_HELP
+    )
+    musicbrainz_work_id = MusicBrainzIdField(
+        "MusicBrainz work",
+        entity="work",
+        help_text="The song as written (its covers share it), by id or musicbrainz.org link.",
+    )
+    iswc = NormalizedCharField(
+        "ISWC",
+        max_length=15,
+        normalizer=normalize_iswc,
+        help_text="The work's ISWC, such as T-034.524.680-1 (its check digit is checked).",
+    )
+    wikidata_id = _wikidata_field()
+
+    released = dates.known_date("release_date")
     # The rows behind `tags`, which a song's history keeps with the song (history.versioned).
     tagged_items = GenericRelation(TaggedItem)
 
@@ -146,10 +235,12 @@ class Song(Timestamped):
                 violation_error_message="This artist already has a song with this slug.",
             ),
             models.CheckConstraint(
-                condition=Q(release_year__isnull=True) | Q(release_year__gte=1000),
-                name="catalogue_song_release_year_plausible",
+                condition=Q(release_date__isnull=True)
+                | Q(release_date__gte=datetime.date(dates.EARLIEST_YEAR, 1, 1)),
+                name="catalogue_song_release_date_plausible",
                 violation_error_message="Give the release year with four digits.",
             ),
+            _unique_unless_empty("song", "wikidata_id"),
         ]
         indexes = [
             # Song A-Z and the decade pages list published songs by title and year. With the
@@ -164,6 +255,7 @@ class Song(Timestamped):
         return f"{self.title} by {self.artist.name}"
 
     def save(self, *args, **kwargs):
+        dates.set_year_of_new_row(self, "release_date", "release_year")
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         _remember_former_slug(self, SongSlugRedirect, {"artist_id": self.artist_id})
@@ -197,6 +289,29 @@ def _remember_former_slug(instance, redirect_model, scope):
         redirect_model.objects.update_or_create(
             old_slug=former_slug, **scope, defaults={field: instance}
         )
+
+
+class Isrc(models.Model):
+    """An ISRC of a song's recording: a recording may have several (a remaster, a reissue
+    in another country), and an ISRC belongs to one recording."""
+
+    song = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="isrcs")
+    code = NormalizedCharField(
+        "ISRC",
+        max_length=12,
+        blank=False,
+        unique=True,
+        normalizer=normalize_isrc,
+        help_text="Such as GB-AHS-14-00099 (hyphens optional).",
+        error_messages={"unique": "Another song already has this ISRC."},
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "ISRC"
+
+    def __str__(self):
+        return format_isrc(self.code)
 
 
 class ArtistSlugRedirect(models.Model):
@@ -367,10 +482,21 @@ class Person(Timestamped):
         help_text="When this person also performs as an artist in the catalogue.",
     )
     bio = models.TextField("short bio", blank=True)
+    birth_date = models.DateField(
+        "born", null=True, blank=True, help_text="As far as it is known: a year, month or day."
+    )
+    birth_date_precision = dates.precision_field()
+    musicbrainz_id = MusicBrainzIdField(
+        "MusicBrainz artist", entity="artist", unique=True, help_text=_MBID_HELP
+    )
+    wikidata_id = _wikidata_field()
+
+    born = dates.known_date("birth_date")
 
     class Meta:
         ordering = ["sort_name", "name"]
         verbose_name_plural = "people"
+        constraints = [_unique_unless_empty("person", "wikidata_id")]
 
     def __str__(self):
         return self.name
@@ -450,11 +576,19 @@ class ChartEntry(models.Model):
     peak_position = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Leave empty to record that the song did not chart."
     )
-    entry_year = models.PositiveSmallIntegerField(
-        help_text="The year it entered the chart (or was eligible, when it did not chart)."
+    entry_date = models.DateField(
+        "entered",
+        help_text="When it entered the chart (or was eligible, when it did not chart).",
     )
-    entry_date = models.DateField(null=True, blank=True, help_text="When the exact day is known.")
-    peak_date = models.DateField(null=True, blank=True)
+    entry_date_precision = dates.precision_field()
+    # The year, kept by PostgreSQL from the date, for what goes by year.
+    entry_year = models.GeneratedField(
+        expression=ExtractYear("entry_date"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    peak_date = models.DateField("peaked", null=True, blank=True)
+    peak_date_precision = dates.precision_field()
     weeks_on_chart = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.CharField(
         max_length=200, blank=True, help_text='e.g. "re-entry after Bowie\'s death".'
@@ -463,7 +597,7 @@ class ChartEntry(models.Model):
     objects = ChartEntryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["chart__position", "chart__name", "entry_year", "entry_date"]
+        ordering = ["chart__position", "chart__name", "entry_date", "entry_date_precision"]
         verbose_name_plural = "chart entries"
         constraints = [
             models.CheckConstraint(
@@ -478,8 +612,9 @@ class ChartEntry(models.Model):
                 violation_error_message="A song that did not chart has no peak date or weeks.",
             ),
             models.CheckConstraint(
-                condition=Q(entry_year__gte=1900) & Q(entry_year__lte=2200),
-                name="catalogue_chartentry_entry_year_plausible",
+                condition=Q(entry_date__gte=datetime.date(1900, 1, 1))
+                & Q(entry_date__lt=datetime.date(2201, 1, 1)),
+                name="catalogue_chartentry_entry_date_plausible",
                 violation_error_message="Give the entry year with four digits.",
             ),
         ]
@@ -492,15 +627,26 @@ class ChartEntry(models.Model):
         peak = f"#{self.peak_position}" if self.peak_position else "did not chart"
         return f"{self.chart}: {peak} ({self.entry_year})"
 
+    entered = dates.known_date("entry_date")
+    peaked = dates.known_date("peak_date")
+
+    def save(self, *args, **kwargs):
+        dates.set_year_of_new_row(self, "entry_date", "entry_year")
+        super().save(*args, **kwargs)
+
     @property
     def charted(self):
         return self.peak_position is not None
 
     def clean(self):
-        if self.entry_date and self.entry_year and self.entry_date.year != self.entry_year:
-            raise ValidationError({"entry_date": "The entry date falls outside the entry year."})
-        if self.peak_date and self.entry_date and self.peak_date < self.entry_date:
-            raise ValidationError({"peak_date": "The peak cannot come before the entry."})
+        # Compared as far as both are known: a peak in September 1977 may follow an entry on
+        # 23 September 1977.
+        if self.peak_date and self.entry_date:
+            precision = min(self.peak_date_precision, self.entry_date_precision)
+            if dates.first_day(self.peak_date, precision) < dates.first_day(
+                self.entry_date, precision
+            ):
+                raise ValidationError({"peak_date": "The peak cannot come before the entry."})
 
 
 class Certification(models.Model):
@@ -540,7 +686,7 @@ class Version(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["version__release_year", "id"]
+        ordering = ["version__release_date", "version__release_date_precision", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["original", "version", "kind"], name="catalogue_version_unique_relation"

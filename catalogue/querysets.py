@@ -185,7 +185,13 @@ class ChartEntryQuerySet(models.QuerySet):
         return (
             self.filter(song__status=PUBLISHED)
             .select_related("song__artist")
-            .order_by(F("peak_position").asc(nulls_last=True), "entry_year", "song__title", "pk")
+            .order_by(
+                F("peak_position").asc(nulls_last=True),
+                "entry_date",
+                "entry_date_precision",
+                "song__title",
+                "pk",
+            )
         )
 
     def charts_holding(self):

@@ -31,6 +31,7 @@ from catalogue.models import (
     Credit,
     EditorsPick,
     Fact,
+    Isrc,
     Person,
     Role,
     Song,
@@ -174,7 +175,6 @@ class ChartColumns:
     """Which of a table's optional columns some of its chart runs fill: a table leaves out
     a column that no row fills."""
 
-    entry_dates: bool
     peak_dates: bool
     weeks: bool
     notes: bool
@@ -182,7 +182,6 @@ class ChartColumns:
     @classmethod
     def of(cls, entries):
         return cls(
-            entry_dates=any(entry.entry_date for entry in entries),
             peak_dates=any(entry.peak_date for entry in entries),
             weeks=any(entry.weeks_on_chart is not None for entry in entries),
             notes=any(entry.note for entry in entries),
@@ -216,8 +215,11 @@ def place_in(queryset, pk):
 EDITORS_PICKS = 6
 RELATED_SONGS = 6
 RELATED_CANDIDATES = 200
-_SONG_COLUMNS = columns(Song, "s")
-_SONG_FIELDS = [field.attname for field in stored_fields(Song)]
+# The song's stored columns and the year PostgreSQL generates from its release date, which
+# pages show and link to.
+_SONG_LOADED = [*stored_fields(Song), Song._meta.get_field("release_year")]
+_SONG_COLUMNS = ", ".join(f"s.{field.column}" for field in _SONG_LOADED)
+_SONG_FIELDS = [field.attname for field in _SONG_LOADED]
 # The part models the statement loads (see tests/reader/test_song_statement.py).
 SONG_PAGE_MODELS = (
     Song,
@@ -228,6 +230,7 @@ SONG_PAGE_MODELS = (
     Credit,
     Person,
     Role,
+    Isrc,
     ChartEntry,
     Chart,
     Certification,
@@ -259,6 +262,10 @@ SELECT
         JOIN catalogue_role r ON r.id = c.role_id
         WHERE c.song_id = s.id
     ) AS credits,
+    (SELECT json_agg(i ORDER BY {ordering(Isrc, "i")})
+        FROM catalogue_isrc i
+        WHERE i.song_id = s.id
+    ) AS isrcs,
     (SELECT json_agg(json_build_object('entry', e, 'chart', ch)
             ORDER BY {ordering(ChartEntry, "e", {"chart": "ch"})})
         FROM catalogue_chartentry e
@@ -377,6 +384,7 @@ class SongPage:
     song: Song
     facts: list[Fact]
     credits: list[Credit]
+    isrcs: list[Isrc]
     chart_entries: list[ChartEntry]
     certifications: list[Certification]
     versions: list[Version]
@@ -423,6 +431,7 @@ def load_song_page(artist_slug, slug, *, include_drafts):
         album_artist,
         facts,
         credits,
+        isrcs,
         chart_entries,
         certifications,
         versions,
@@ -448,6 +457,7 @@ def load_song_page(artist_slug, slug, *, include_drafts):
             )
             for part in credits or ()
         ],
+        isrcs=[instance(Isrc, part) for part in isrcs or ()],
         chart_entries=[
             instance(ChartEntry, part["entry"], chart=instance(Chart, part["chart"]))
             for part in chart_entries or ()

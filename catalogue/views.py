@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from catalogue import selectors, share_cards
+from catalogue import identifiers, selectors, share_cards
 from catalogue.cache_keys import song_page_keys
 from catalogue.markup import video_embed
 from catalogue.models import (
@@ -228,6 +228,7 @@ def song_detail(request, artist_slug, slug):
         "song": song,
         "facts": page.facts,
         "credit_groups": _group_credits(page.credits),
+        "identifiers": identifiers.shown(song, page.isrcs),
         "chart_entries": page.chart_entries,
         "chart_columns": page.chart_columns,
         "best_peak": page.best_peak,
@@ -243,7 +244,7 @@ def song_detail(request, artist_slug, slug):
         "canonical_url": request.build_absolute_uri(song.get_absolute_url()),
         "share_card_url": request.build_absolute_uri(share_cards.card_path(song)),
     }
-    context["json_ld"] = _song_json_ld(song, context, request)
+    context["json_ld"] = _song_json_ld(song, page.isrcs, context, request)
     return render(request, "catalogue/song_detail.html", context)
 
 
@@ -285,10 +286,17 @@ def _person_or_group(artist, request):
         "@type": "MusicGroup" if artist.kind == Artist.Kind.GROUP else "Person",
         "name": artist.name,
         "url": request.build_absolute_uri(artist.get_absolute_url()),
+        **_same_as(artist),
     }
 
 
-def _song_json_ld(song, context, request):
+def _same_as(entry):
+    """schema.org's sameAs: the entry's MusicBrainz and Wikidata pages, when it has them."""
+    urls = identifiers.same_as(entry)
+    return {"sameAs": urls} if urls else {}
+
+
+def _song_json_ld(song, isrcs, context, request):
     writers = [
         {"@type": "Person", "name": credit.person.name}
         for _, group in context["credit_groups"]
@@ -303,14 +311,32 @@ def _song_json_ld(song, context, request):
         "byArtist": _person_or_group(song.artist, request),
         "recordingOf": {"@type": "MusicComposition", "name": song.title, "composer": writers},
     }
+    # The recording is MusicBrainz's recording; the song as written (its work, its ISWC and
+    # the Wikidata item, which is of the song rather than one recording) is the composition.
+    if song.musicbrainz_recording_id:
+        data["sameAs"] = [identifiers.musicbrainz_url("recording", song.musicbrainz_recording_id)]
+    if isrcs:
+        data["isrcCode"] = [identifiers.format_isrc(isrc.code) for isrc in isrcs]
+    composition_same_as = [
+        *(
+            [identifiers.musicbrainz_url("work", song.musicbrainz_work_id)]
+            if song.musicbrainz_work_id
+            else []
+        ),
+        *([identifiers.wikidata_url(song.wikidata_id)] if song.wikidata_id else []),
+    ]
+    if composition_same_as:
+        data["recordingOf"]["sameAs"] = composition_same_as
+    if song.iswc:
+        data["recordingOf"]["iswcCode"] = song.iswc
     if song.album:
         data["inAlbum"] = {
             "@type": "MusicAlbum",
             "name": song.album.title,
             "url": request.build_absolute_uri(song.album.get_absolute_url()),
         }
-    if song.release_year:
-        data["datePublished"] = str(song.release_year)
+    if song.released:
+        data["datePublished"] = song.released.iso()
     if song.length:
         minutes, seconds = divmod(int(song.length.total_seconds()), 60)
         data["duration"] = f"PT{minutes}M{seconds}S"
@@ -369,6 +395,9 @@ def artist_detail(request, slug):
     canonical_url = _canonical(request, page)
     json_ld = _person_or_group(artist, request)
     json_ld["@context"] = "https://schema.org"
+    if artist.began:
+        founded = "foundingDate" if artist.kind == Artist.Kind.GROUP else "birthDate"
+        json_ld[founded] = artist.began.iso()
     if albums:
         json_ld["album"] = [
             {
@@ -385,6 +414,7 @@ def artist_detail(request, slug):
         {
             "artist": artist,
             "albums": albums,
+            "identifiers": identifiers.shown(artist),
             "page": page,
             "canonical_url": canonical_url,
             "json_ld": json_ld,
@@ -442,8 +472,9 @@ def album_detail(request, artist_slug, slug):
             for song in tracks
         ],
     }
-    if album.release_year:
-        json_ld["datePublished"] = str(album.release_year)
+    if album.released:
+        json_ld["datePublished"] = album.released.iso()
+    json_ld.update(_same_as(album))
     return render(
         request,
         "catalogue/album_detail.html",
@@ -451,6 +482,7 @@ def album_detail(request, artist_slug, slug):
             "album": album,
             "artist": artist,
             "tracks": tracks,
+            "identifiers": identifiers.shown(album),
             "canonical_url": canonical_url,
             "json_ld": json_ld,
         },
@@ -476,6 +508,9 @@ def person_detail(request, slug):
     }
     if person.bio:
         json_ld["description"] = person.bio
+    if person.born:
+        json_ld["birthDate"] = person.born.iso()
+    json_ld.update(_same_as(person))
     return render(
         request,
         "catalogue/person_detail.html",
@@ -483,6 +518,7 @@ def person_detail(request, slug):
             "person": person,
             "page": page,
             "credit_groups": _group_credits(page.object_list),
+            "identifiers": identifiers.shown(person),
             "canonical_url": _canonical(request, page),
             "json_ld": json_ld,
         },

@@ -2,8 +2,9 @@
 
 For pages that load many related rows in one hand-written statement: each instance is as if
 the ORM had loaded it (every concrete field, dates and durations converted back from their
-JSON strings), with the related instances given set in their caches. Generated columns (such
-as a fact's search document) are left out of the statements and deferred on the instances.
+JSON strings), with the related instances given set in their caches. Generated columns are
+left out of `columns` (a fact's search document is as long as the fact) and deferred on the
+instances, unless the JSON holds them (row_to_json gives every column: a song's release year).
 """
 
 from django.db import connection, models
@@ -77,7 +78,10 @@ def instance(model, values, **related):
     loaded = model.from_db(
         connection.alias,
         None,
-        [DEFERRED if f.generated else values[f.column] for f in model._meta.concrete_fields],
+        [
+            values.get(f.column, DEFERRED) if f.generated else values[f.column]
+            for f in model._meta.concrete_fields
+        ],
     )
     for name, value in related.items():
         setattr(loaded, name, value)

@@ -8,7 +8,7 @@ the models' save(), so facts' and comments' HTML is rendered here, as each row i
 
 import random
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -17,6 +17,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from taggit.models import Tag, TaggedItem
 
+from catalogue.dates import PartialDate, Precision
 from catalogue.markup import render_fact
 from catalogue.models import (
     Album,
@@ -359,7 +360,8 @@ class CatalogueGenerator:
                         "title": f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}",
                         "slug": f"gen-album-{pk}",
                         "artist_id": artist_id,
-                        "release_year": rng.randint(1960, 2025),
+                        "release_date": date(rng.randint(1960, 2025), 1, 1),
+                        "release_date_precision": Precision.YEAR,
                         "label": f"{rng.choice(LAST)} Records",
                         "created_at": self.now,
                         "updated_at": self.now,
@@ -384,7 +386,8 @@ class CatalogueGenerator:
                     "artist_id": artist_id,
                     "album_id": rng.choice(album_ids[artist_id]),
                     "track_number": rng.randint(1, 12),
-                    "release_year": year,
+                    "release_date": date(year, 1, 1),
+                    "release_date_precision": Precision.YEAR,
                     "length": timedelta(seconds=rng.randint(120, 420)),
                     "status": Status.PUBLISHED if rng.random() < 0.97 else Status.DRAFT,
                     "published_at": published,
@@ -438,7 +441,7 @@ class CatalogueGenerator:
                 title=f"Showcase with {comment_count} comments",
                 slug=f"showcase-{comment_count}-comments",
                 artist=artist,
-                release_year=1977,
+                released=PartialDate.of_year(1977),
                 status=Status.PUBLISHED,
             )
             facts = [
@@ -454,7 +457,10 @@ class CatalogueGenerator:
             )
             ChartEntry.objects.bulk_create(
                 ChartEntry(
-                    song=song, chart=chart, peak_position=rng.randint(1, 40), entry_year=1977
+                    song=song,
+                    chart=chart,
+                    peak_position=rng.randint(1, 40),
+                    entered=PartialDate.of_year(1977),
                 )
                 for chart in charts
             )
@@ -527,7 +533,8 @@ class CatalogueGenerator:
                         "song_id": song_id,
                         "chart_id": chart_id,
                         "peak_position": rng.randint(1, 100) if charted else None,
-                        "entry_year": rng.randint(1960, 2025),
+                        "entry_date": date(rng.randint(1960, 2025), 1, 1),
+                        "entry_date_precision": Precision.YEAR,
                         "weeks_on_chart": rng.randint(1, 40) if charted else None,
                     }
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MusicBrainzConfig(AppConfig):
+    name = "musicbrainz"
+    verbose_name = "MusicBrainz"
