@@ -326,16 +326,19 @@ def read_checked(directory):
 def rows_of(directory, kind):
     """The kind's representations, one by one, from its file."""
     name = data_file(kind)
+    number = 0
     with gzip.open(Path(directory) / name, "rt", encoding="utf-8") as lines:
-        number = 0
         try:
-            for number, line in enumerate(lines, 1):
+            for line in lines:
+                number += 1
                 row = json.loads(line)
                 if not isinstance(row, dict) or not isinstance(row.get("id"), int):
                     raise DumpError(f"{name}, line {number}: not a resource with an id.")
                 yield row
-        except (ValueError, EOFError, OSError) as error:
-            raise DumpError(f"{name}, line {number + 1}: {error}") from None
+        except ValueError as error:
+            raise DumpError(f"{name}, line {number}: {error}") from None
+        except (EOFError, OSError) as error:
+            raise DumpError(f"{name}, after line {number}: {error}") from None
 
 
 def _path_kwargs(page_url, url_name):
