@@ -87,6 +87,12 @@ sub vcl_recv {
     }
     # Any other cookie (the CSRF one, a browser's leftovers) does not change a public page.
     unset req.http.Cookie;
+    if (req.url ~ "^/api/") {
+        # The API answers every origin alike (CORS "*", no credentials), and says it varies
+        # by Origin: asked as from one origin, every site's script and every other client
+        # share one copy, with the CORS headers.
+        set req.http.Origin = "null";
+    }
     return (hash);
 }
 
@@ -134,6 +140,11 @@ sub vcl_backend_response {
     if (beresp.http.Surrogate-Key) {
         set beresp.http.xkey = beresp.http.Surrogate-Key;
     }
+    # The API's rate-limit figures are the client's who fetched it: a copy served to others
+    # carries none (Varnish's hits are not counted by the app).
+    unset beresp.http.X-RateLimit-Limit;
+    unset beresp.http.X-RateLimit-Remaining;
+    unset beresp.http.X-RateLimit-Reset;
     # Kept compressed, about a fifth of a song page's size, and sent so to the browsers that
     # take gzip (Varnish unzips it for the others): four times the pages in the same memory.
     if (beresp.http.Content-Type ~ "^(text/|application/(json|xml|rss\+xml|atom\+xml))") {
