@@ -14,6 +14,7 @@ from catalogue.models import (
     Credit,
     EditorsPick,
     Fact,
+    Isrc,
     Person,
     Role,
     Song,
@@ -27,6 +28,7 @@ PARTS = {
     Song: (
         "facts",
         "credits",
+        "isrcs",
         "chart_entries",
         "certifications",
         "versions",
@@ -50,6 +52,7 @@ VERSIONED = [
     Artist,
     Album,
     Song,
+    Isrc,
     Fact,
     Source,
     Person,

@@ -13,6 +13,7 @@ from catalogue.models import (
     ChartEntry,
     Credit,
     Fact,
+    Isrc,
     Person,
     Role,
     Source,
@@ -55,6 +56,7 @@ def whole_song(published_song):
         song=song, chart=chart, peak_position=24, entry_date=datetime.date(1977, 10, 1)
     )
     Certification.objects.create(song=song, body="BPI", level="Platinum")
+    Isrc.objects.create(song=song, code="GBAHS7700001")
     cover = make_song(title="Helden", slug="helden")
     Version.objects.create(original=song, version=cover, kind=Version.Kind.LANGUAGE)
     Appearance.objects.create(song=song, medium=Appearance.Medium.FILM, title="Christiane F")

@@ -38,6 +38,7 @@ def change_everything(song, editor):
     person = Person.objects.create(name="Tony Visconti", sort_name="Visconti", slug="visconti")
     credit = Credit(song=song, person=person, role_id=old_credit.role_id)
     song.appearances.all().delete()
+    song.isrcs.all().delete()
     song.tags.set(["Love songs"])
     revised(song, first, added, credit, user=editor, comment="Second.")
 
@@ -50,6 +51,7 @@ def changed_song(whole_song, editor):
         "credits": set(whole_song.credits.values_list("pk", "person_id", "role_id")),
         "tags": set(whole_song.tags.names()),
         "appearances": set(whole_song.appearances.values_list("pk", "title")),
+        "isrcs": set(whole_song.isrcs.values_list("pk", "code")),
     }
     change_everything(whole_song, editor)
     whole_song.state_then = state
@@ -68,6 +70,7 @@ def test_a_songs_revision_holds_all_its_parts(whole_song):
         "credit",
         "chartentry",
         "certification",
+        "isrc",
         "version",
         "appearance",
         "taggeditem",
@@ -93,7 +96,8 @@ def test_the_plan_says_what_a_revert_changes(changed_song, editor):
     assert "Tag “Love songs”: removed" in changes
     assert plan.summary() == (
         "title changed back; facts: 1 changed back, 1 restored, 1 removed; "
-        "credits: 1 restored, 1 removed; appearances: 1 restored; tags: 1 restored, 1 removed; "
+        "credits: 1 restored, 1 removed; ISRCs: 1 restored; appearances: 1 restored; "
+        "tags: 1 restored, 1 removed; "
         "sources: 1 restored"
     )
 
@@ -125,6 +129,7 @@ def test_it_reverts_a_song_with_its_parts_in_one_step(client, changed_song, edit
     assert set(song.credits.values_list("pk", "person_id", "role_id")) == then["credits"]
     assert set(song.tags.names()) == then["tags"]
     assert set(song.appearances.values_list("pk", "title")) == then["appearances"]
+    assert set(song.isrcs.values_list("pk", "code")) == then["isrcs"]
     # Each row went through save(): the restored and changed-back facts' HTML is rendered.
     for fact in song.facts.all():
         assert fact.body_html == render_fact(fact.body)
