@@ -39,7 +39,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import DateField, F, Max
 from django.urls import Resolver404, resolve
 from django.utils.html import strip_tags
 from rest_framework.utils.encoders import JSONEncoder
@@ -47,6 +47,7 @@ from taggit.models import Tag, TaggedItem
 
 from api.kinds import KINDS
 from api.models import Change
+from catalogue import dates
 from catalogue.management.commands.generate_catalogue import Copier
 from catalogue.models import (
     Album,
@@ -71,6 +72,7 @@ SUMS = "SHA256SUMS"
 LICENSE = "LICENSE.txt"
 # Rows per batch: what one round of prefetches loads, and what is kept in memory at once.
 CHUNK = 1000
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 # The time of rows whose time the API does not show.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SUM_LINE = re.compile(r"^([0-9a-f]{64})  ([A-Za-z0-9_.-]+)$")
@@ -398,23 +400,54 @@ def _order_of(sequences):
 def _scalars(model, row, **overrides):
     """A row for `model`'s Copier: each stored field the representation has by its own name
     (so fields the API adds are loaded too), a year the model computes from a date as that
-    date's first day, then `overrides`. Times the API does not show are left at EPOCH."""
+    date's first day, a date known to the year or month ("1977-09") as the model keeps it,
+    then `overrides`. Times the API does not show are left at EPOCH."""
     values = {}
-    for model_field in model._meta.concrete_fields:
-        value = row.get(model_field.name)
-        if model_field.name not in row or isinstance(value, dict | list):
+    columns = {model_field.name: model_field for model_field in model._meta.concrete_fields}
+    for name, value in row.items():
+        model_field = columns.get(name)
+        if isinstance(value, dict | list) or (
+            model_field is None and not _is_property(model, name)
+        ):
             continue
-        if model_field.generated:
+        is_date = model_field is None or isinstance(model_field, DateField)
+        if is_date and isinstance(value, str) and _PARTIAL_DATE.match(value):
+            values.update(_known_date(model, name, value))
+        elif model_field is not None and model_field.generated:
             (source,) = {ref.name for ref in model_field.expression.flatten() if isinstance(ref, F)}
-            if value is not None and row.get(source) is None:
-                values[model._meta.get_field(source).attname] = date(value, 1, 1)
-            continue
-        values[model_field.attname] = None if value is None else model_field.to_python(value)
+            if value is not None and source not in row:
+                values.setdefault(columns[source].attname, date(value, 1, 1))
+        elif model_field is not None:
+            values[model_field.attname] = None if value is None else model_field.to_python(value)
     values.update(overrides)
     for name in ("created_at", "updated_at"):
-        if name in {f.name for f in model._meta.concrete_fields} and name not in values:
+        if name in columns and name not in values:
             values[name] = values.get("updated_at", EPOCH)
     return values
+
+
+def _is_property(model, name):
+    return isinstance(getattr(model, name, None), property)
+
+
+def _known_date(model, name, text):
+    """The columns behind a date known to the year, month or day, named by its column or by
+    the model's property for it (catalogue.dates.known_date), as the model sets them."""
+    known = dates.parse(text, latest_year=9999)
+    row = model()
+    if _is_property(model, name):
+        stored = [f for f in model._meta.concrete_fields if not f.generated]
+        before = {f.attname: getattr(row, f.attname) for f in stored}
+        setattr(row, name, known)
+        changed = {attname for attname, value in before.items() if getattr(row, attname) != value}
+        # A precision that already had the value set is still the date's.
+        changed |= {f"{a}_precision" for a in changed if f"{a}_precision" in before}
+        return {attname: getattr(row, attname) for attname in changed}
+    column = model._meta.get_field(name)
+    return {
+        column.attname: dates.first_day(known.date, known.precision),
+        f"{column.attname}_precision": known.precision,
+    }
 
 
 @dataclass

@@ -52,7 +52,7 @@ def empty_the_catalogue():
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def api_answers(client, *, details=True, sample=1):
+def api_answers(client, *, sample=1):
     """Every list page of every kind (following `next`), and each `sample`-th row's
     detail: {path: bytes}."""
     answers = {}
@@ -66,10 +66,9 @@ def api_answers(client, *, details=True, sample=1):
             page = response.json()
             ids += [row["id"] for row in page["results"]]
             path = page["next"] and page["next"].removeprefix("http://127.0.0.1:8000")
-        if details:
-            for pk in ids[::sample]:
-                detail = f"/api/v1/{kind}/{pk}/"
-                answers[detail] = client.get(detail).content
+        for pk in ids[::sample]:
+            detail = f"/api/v1/{kind}/{pk}/"
+            answers[detail] = client.get(detail).content
     return answers
 
 
