@@ -18,7 +18,9 @@ from catalogue.management.commands.generate_catalogue import report_progress
 
 
 class Command(BaseCommand):
-    help = "Write the public catalogue as gzipped JSON Lines, one file per kind, and its datapackage."
+    help = (
+        "Write the public catalogue as gzipped JSON Lines, one file per kind, and its datapackage."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
