@@ -42,6 +42,18 @@ def absolute(path):
     return settings.SITE_URL + path
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"})
+class KnownDateField(serializers.Field):
+    """A date as far as it is known (catalogue.dates): "1977", "1977-09" or "1977-09-23", as
+    ISO 8601 writes a year, a month or a day."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value.iso()
+
+
 @extend_schema_field(OpenApiTypes.URI)
 class ApiUrlField(serializers.Field):
     """The absolute address of the row's resource in the API (`view_name` takes its pk)."""
@@ -197,6 +209,8 @@ class CreditSerializer(serializers.ModelSerializer):
 
 class ChartEntryOfSongSerializer(serializers.ModelSerializer):
     chart = ChartSummarySerializer()
+    entry_date = KnownDateField(source="entered")
+    peak_date = KnownDateField(source="peaked", allow_null=True)
 
     class Meta:
         model = ChartEntry
@@ -275,11 +289,17 @@ class SongSerializer(SongListSerializer):
     appearances = AppearanceSerializer(many=True)
     tags = serializers.SerializerMethodField()
     comments_url = ApiUrlField("api:song-comments")
+    released = KnownDateField(allow_null=True)
 
     class Meta(SongListSerializer.Meta):
         fields = [
             *SongListSerializer.Meta.fields,
             "slug",
+            "released",
+            "musicbrainz_recording_id",
+            "musicbrainz_work_id",
+            "iswc",
+            "wikidata_id",
             "track_number",
             "length_seconds",
             "video_url",
@@ -317,10 +337,14 @@ class ArtistListSerializer(ArtistSummarySerializer):
 class ArtistSerializer(ArtistListSerializer):
     albums = AlbumSummarySerializer(many=True)
     songs_url = ApiUrlField("api:artist-songs")
+    began = KnownDateField(allow_null=True, help_text="Born, or formed for a group.")
 
     class Meta(ArtistListSerializer.Meta):
         fields = [
             *ArtistListSerializer.Meta.fields,
+            "began",
+            "musicbrainz_id",
+            "wikidata_id",
             "active_from",
             "active_to",
             "bio",
@@ -344,9 +368,18 @@ class AlbumListSerializer(AlbumSummarySerializer):
 
 class AlbumSerializer(AlbumListSerializer):
     tracks = TrackSerializer(source="published_tracks", many=True)
+    released = KnownDateField(allow_null=True)
 
     class Meta(AlbumListSerializer.Meta):
-        fields = [*AlbumListSerializer.Meta.fields, "label", "updated_at", "tracks"]
+        fields = [
+            *AlbumListSerializer.Meta.fields,
+            "released",
+            "musicbrainz_release_group_id",
+            "wikidata_id",
+            "label",
+            "updated_at",
+            "tracks",
+        ]
 
 
 class PersonListSerializer(PersonSummarySerializer):
@@ -359,9 +392,19 @@ class PersonSerializer(PersonListSerializer):
         allow_null=True, help_text="The person as a performing artist, when they are one."
     )
     credits_url = ApiUrlField("api:person-credits")
+    born = KnownDateField(allow_null=True)
 
     class Meta(PersonListSerializer.Meta):
-        fields = [*PersonListSerializer.Meta.fields, "bio", "artist", "updated_at", "credits_url"]
+        fields = [
+            *PersonListSerializer.Meta.fields,
+            "born",
+            "musicbrainz_id",
+            "wikidata_id",
+            "bio",
+            "artist",
+            "updated_at",
+            "credits_url",
+        ]
 
 
 class PersonCreditSerializer(serializers.ModelSerializer):
@@ -386,6 +429,8 @@ class ChartEntrySerializer(serializers.ModelSerializer):
     """A run of a song on a chart."""
 
     song = SongSummarySerializer()
+    entry_date = KnownDateField(source="entered")
+    peak_date = KnownDateField(source="peaked", allow_null=True)
 
     class Meta:
         model = ChartEntry

@@ -146,7 +146,9 @@ class MusicBrainzIdFormField(forms.CharField):
 
     def __init__(self, *, entity, **kwargs):
         self.entity = entity
-        kwargs.setdefault("max_length", 200)
+        # No max_length: its validator would measure the cleaned UUID; a pasted text too
+        # long for an id or a link is refused by normalize_mbid anyway.
+        kwargs.pop("max_length", None)
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -201,6 +203,10 @@ class NormalizedCharField(models.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return self.normalizer(value) if value else value
+
+    def formfield(self, **kwargs):
+        # What is typed may be longer than what is stored: a link, hyphens, spaces.
+        return super().formfield(**{"max_length": 200, **kwargs})
 
 
 # What a page shows of an entry's identifiers: (field, the MusicBrainz entity it links to).

@@ -216,8 +216,12 @@ EDITORS_PICKS = 6
 RELATED_SONGS = 6
 RELATED_CANDIDATES = 200
 # The song's stored columns and the year PostgreSQL generates from its release date, which
-# pages show and link to.
-_SONG_LOADED = [*stored_fields(Song), Song._meta.get_field("release_year")]
+# pages show and link to; in the model's order, which Model.from_db reads them in.
+_SONG_LOADED = [
+    field
+    for field in Song._meta.concrete_fields
+    if field in stored_fields(Song) or field.name == "release_year"
+]
 _SONG_COLUMNS = ", ".join(f"s.{field.column}" for field in _SONG_LOADED)
 _SONG_FIELDS = [field.attname for field in _SONG_LOADED]
 # The part models the statement loads (see tests/reader/test_song_statement.py).

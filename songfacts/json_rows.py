@@ -10,7 +10,8 @@ instances, unless the JSON holds them (row_to_json gives every column: a song's 
 from django.db import connection, models
 from django.db.models.base import DEFERRED
 
-_CONVERTED_TYPES = (models.DateField, models.DurationField)  # DateTimeField is a DateField
+# DateTimeField is a DateField; a UUID comes as its text.
+_CONVERTED_TYPES = (models.DateField, models.DurationField, models.UUIDField)
 # What JSON gives as the value the ORM would: strings, numbers, booleans, keys.
 _NATIVE_TYPES = (
     models.AutoField,

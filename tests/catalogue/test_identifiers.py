@@ -8,6 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from catalogue import identifiers
+from catalogue.models import Album, Isrc, Person
+from tests.catalogue.test_admin import song_change_url, song_form_data
+from tests.conftest import make_artist, make_song
 
 RECORDED = Path(__file__).parent.parent / "musicbrainz" / "data"
 SHEERAN = "b8a7c51f-362c-4dcb-a259-bc6e0095f0a6"
@@ -148,3 +151,128 @@ def test_the_model_field_turns_a_pasted_link_into_a_uuid():
     assert field.to_python("") is None
     with pytest.raises(ValidationError):
         field.to_python(f"https://musicbrainz.org/work/{SHEERAN}")
+
+
+# ---- In the admin, on the pages and in their JSON-LD ----
+
+HEROES_RECORDING = "a1d3d8e0-8d9a-4f0e-9a47-4c4b5c1e6f01"
+
+
+def _json_ld(page):
+    return json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
+
+
+def _post_song(client, song, **fields):
+
+    data = song_form_data(song)
+    data.update(fields)
+    return client.post(song_change_url(song), data)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "field, typed, says",
+    [
+        ("iswc", "T-034.524.680-2", "check digit does not match"),
+        ("musicbrainz_recording_id", f"https://musicbrainz.org/work/{SHEERAN}", "MusicBrainz work"),
+        ("musicbrainz_work_id", "not an id", "Give a MusicBrainz work id"),
+        ("wikidata_id", "P31", "Give a Wikidata item"),
+        ("release_date", "1977-13", "A month is 01 to 12."),
+    ],
+)
+def test_the_admin_refuses_a_bad_identifier_or_date_and_saves_nothing(
+    client, editor, published_song, field, typed, says
+):
+    client.force_login(editor)
+    response = _post_song(client, published_song, **{field: typed})
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    published_song.refresh_from_db()
+    assert (published_song.iswc, published_song.wikidata_id) == ("", "")
+    assert published_song.musicbrainz_recording_id is None
+    assert published_song.release_date is None
+
+
+@pytest.mark.django_db
+def test_the_admin_stores_what_was_pasted_in_its_canonical_form(client, editor, published_song):
+    client.force_login(editor)
+    response = _post_song(
+        client,
+        published_song,
+        musicbrainz_recording_id=f"https://musicbrainz.org/recording/{HEROES_RECORDING.upper()}",
+        iswc="T0345246801",
+        wikidata_id="https://www.wikidata.org/wiki/Q17332468",
+        release_date="1977-09",
+    )
+    assert response.status_code == 302
+    published_song.refresh_from_db()
+    assert str(published_song.musicbrainz_recording_id) == HEROES_RECORDING
+    assert published_song.iswc == "T-034.524.680-1"
+    assert published_song.wikidata_id == "Q17332468"
+    assert str(published_song.released) == "September 1977"
+    assert published_song.release_year == 1977
+
+
+@pytest.mark.django_db
+def test_an_identifier_belongs_to_one_entry(client, editor, published_song):
+
+    other = make_song(musicbrainz_recording_id=HEROES_RECORDING, wikidata_id="Q1")
+    Isrc.objects.create(song=other, code="GBAHS1400099")
+    client.force_login(editor)
+    response = _post_song(client, published_song, musicbrainz_recording_id=HEROES_RECORDING)
+    assert "Song with this MusicBrainz recording already exists." in response.content.decode()
+    response = _post_song(client, published_song, wikidata_id="Q1")
+    assert "Another entry already has this identifier." in response.content.decode()
+    response = _post_song(
+        client,
+        published_song,
+        **{
+            "isrcs-TOTAL_FORMS": 1,
+            "isrcs-0-code": "GB-AHS-14-00099",
+            "isrcs-0-song": published_song.pk,
+        },
+    )
+    assert "Another song already has this ISRC." in response.content.decode()
+    assert list(Isrc.objects.values_list("song", flat=True)) == [other.pk]
+
+
+@pytest.mark.django_db
+def test_the_song_page_links_its_identifiers_and_gives_them_to_json_ld(client, published_song):
+
+    published_song.musicbrainz_recording_id = HEROES_RECORDING
+    published_song.musicbrainz_work_id = SHEERAN
+    published_song.iswc = "T-034.524.680-1"
+    published_song.wikidata_id = "Q17332468"
+    published_song.save()
+    Isrc.objects.create(song=published_song, code="GBAHS1400099")
+    page = client.get(published_song.get_absolute_url()).content.decode()
+    assert f'href="https://musicbrainz.org/recording/{HEROES_RECORDING}"' in page
+    assert f'href="https://musicbrainz.org/work/{SHEERAN}"' in page
+    assert 'href="https://www.wikidata.org/wiki/Q17332468"' in page
+    assert "GB-AHS-14-00099" in page and "T-034.524.680-1" in page
+    data = _json_ld(page)
+    assert data["sameAs"] == [f"https://musicbrainz.org/recording/{HEROES_RECORDING}"]
+    assert data["isrcCode"] == ["GB-AHS-14-00099"]
+    assert data["recordingOf"]["iswcCode"] == "T-034.524.680-1"
+    assert data["recordingOf"]["sameAs"] == [
+        f"https://musicbrainz.org/work/{SHEERAN}",
+        "https://www.wikidata.org/wiki/Q17332468",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_artist_album_and_person_pages_link_theirs(client):
+
+    artist = make_artist(musicbrainz_id=SHEERAN, wikidata_id="Q47447")
+    album = Album.objects.create(
+        title="x", slug="x", artist=artist, musicbrainz_release_group_id=SHEERAN
+    )
+    person = Person.objects.create(name="Ed", sort_name="Ed", slug="ed", musicbrainz_id=SHEERAN)
+    for url, link in [
+        (artist.get_absolute_url(), f"https://musicbrainz.org/artist/{SHEERAN}"),
+        (album.get_absolute_url(), f"https://musicbrainz.org/release-group/{SHEERAN}"),
+        (person.get_absolute_url(), f"https://musicbrainz.org/artist/{SHEERAN}"),
+    ]:
+        page = client.get(url).content.decode()
+        assert f'href="{link}"' in page, url
+        assert link in _json_ld(page)["sameAs"], url

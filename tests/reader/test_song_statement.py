@@ -33,6 +33,7 @@ def _orm_page(song):
     return {
         "facts": list(song.facts.published().prefetch_related("sources")),
         "credits": list(song.credits.select_related("person", "role")),
+        "isrcs": list(song.isrcs.all()),
         "chart_entries": list(song.chart_entries.select_related("chart")),
         "certifications": list(song.certifications.all()),
         "versions": list(published_versions.select_related("version__artist")),
@@ -73,7 +74,8 @@ def _assert_same_rows(orm_rows, loaded_rows, where, relations=()):
 
 def test_the_seed_song_has_every_part_to_compare(seed):
     orm = _orm_page(seed)
-    assert all(orm[part] for part in orm if part != "certifications"), {
+    # The seed knows no certification or ISRC of its songs (test_it_loads_isrcs_as_the_orm_does).
+    assert all(orm[part] for part in orm if part not in ("certifications", "isrcs")), {
         part: len(rows) for part, rows in orm.items()
     }
 
@@ -106,6 +108,7 @@ def _assert_same_parts(song):
     for n, fact in enumerate(orm["facts"]):
         _assert_same_rows(list(fact.sources.all()), page.facts[n].source_list, f"{at} facts[{n}]")
     _assert_same_rows(orm["credits"], page.credits, f"{at} credits", ["person", "role"])
+    _assert_same_rows(orm["isrcs"], page.isrcs, f"{at} isrcs")
     _assert_same_rows(orm["chart_entries"], page.chart_entries, f"{at} chart_entries", ["chart"])
     _assert_same_rows(orm["certifications"], page.certifications, f"{at} certifications")
     _assert_same_rows(
@@ -131,6 +134,23 @@ def test_it_converts_dates_and_lengths_as_the_orm_does(seed):
 
     _assert_same(seed, page.song, "song")
     _assert_same_rows(list(seed.certifications.all()), page.certifications, "certifications")
+
+
+def test_it_loads_isrcs_as_the_orm_does(seed):
+    seed.isrcs.create(code="GBAYE1700001")
+    seed.isrcs.create(code="GBAYE7700001")
+    _assert_same_parts(seed)
+    page = load_song_page("david-bowie", "heroes", include_drafts=False)
+    assert [isrc.code for isrc in page.isrcs] == ["GBAYE1700001", "GBAYE7700001"]
+
+
+def test_the_years_generated_from_the_dates_are_loaded_too(seed, django_assert_num_queries):
+    page = load_song_page("david-bowie", "heroes", include_drafts=False)
+    with django_assert_num_queries(0):
+        assert page.song.release_year == seed.release_year == 1977
+        assert page.song.album.release_year == 1977
+        assert [entry.entry_year for entry in page.chart_entries] == [1977, 2016, 1977]
+        assert all(relation.version.release_year for relation in page.versions)
 
 
 @pytest.mark.parametrize("model", SONG_PAGE_MODELS, ids=lambda model: model.__name__)
