@@ -5,19 +5,30 @@ published songs in an order shuffled with a fixed seed, most popular first, so t
 has nothing to do with ids; with a published fact of each of the most popular, for the editor.
 """
 
+import base64
 import json
 import random
 import sys
+from urllib.parse import quote, urlencode
 
 import django
 
 MANY_SONGS = 2000
 EDITED_SONGS = 200
+API_PAGE_SIZE = 50
 SEED = 1
+
+
+def last_page_cursor(queryset, page_size):
+    """The API's cursor (api.pagination, by id) of the last page of `queryset`: the position
+    after which its last `page_size` rows come."""
+    position = queryset.order_by("-pk").values_list("pk", flat=True)[page_size]
+    return quote(base64.b64encode(urlencode({"p": position}).encode()).decode())
 
 
 def main(workload_songs):
     django.setup()
+    from api.kinds import KINDS
     from catalogue.models import Fact, Song, Status
 
     s50 = Song.objects.get(slug="showcase-50-comments")
@@ -39,6 +50,12 @@ def main(workload_songs):
         "song data": "/bench/song-data/" + s50.get_absolute_url().removeprefix("/songs/"),
         "song500": s500.get_absolute_url(),
         "artist": s50.artist.get_absolute_url(),
+        "api song": f"/api/v1/songs/{s50.pk}/",
+        # The API's longest list: every comment readers are shown, a million on the benchmark.
+        "api comments": f"/api/v1/comments/?page_size={API_PAGE_SIZE}",
+        "api comments last": f"/api/v1/comments/?page_size={API_PAGE_SIZE}&cursor="
+        + last_page_cursor(KINDS["comments"].queryset(), API_PAGE_SIZE),
+        "api comment count": KINDS["comments"].queryset().count(),
         "many": [song.get_absolute_url() for song in random.sample(songs, MANY_SONGS)],
         "published songs": len(songs),
         "workload": [song.get_absolute_url() for song in ranked],

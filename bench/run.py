@@ -85,6 +85,9 @@ def base_env():
         SECRET_KEY="benchmark-only-secret-key-not-for-production",
         ALLOWED_HOSTS="127.0.0.1,localhost",  # localhost: Varnish's health probe
         SECURE_SSL_REDIRECT="0",
+        # wrk's requests all come from one address: the API's rate limit counts each of them
+        # (its cost is measured) but holds none back.
+        API_RATE_LIMIT=str(10**12),
         # The production settings plus the reference views at /bench/ (bench/settings.py).
         DJANGO_SETTINGS_MODULE="bench.settings",
     )
@@ -329,6 +332,24 @@ def page_phases(env, pages):
             )
         )
         rows.append(("artist page, uncached", wrk(base, pages["artist"]), floor))
+        rows.append(
+            ("API song detail, uncached (50 comments' song)", wrk(base, pages["api song"]), floor)
+        )
+        comments = f"{pages['api comment count']:,}"
+        rows.append(
+            (
+                f"API comments list, uncached: first page of {comments}",
+                wrk(base, pages["api comments"]),
+                floor,
+            )
+        )
+        rows.append(
+            (
+                f"API comments list, uncached: last page of {comments}",
+                wrk(base, pages["api comments last"]),
+                floor,
+            )
+        )
         rows.append(("home page, uncached", wrk(base, "/"), floor))
         rows.append(
             ("search 'guitar studio', uncached", wrk(base, "/search/?q=guitar+studio"), floor)
@@ -339,6 +360,7 @@ def page_phases(env, pages):
         cached_floor = wrk(base, pages["floor"])
         rows.append(("floor, cache phase", cached_floor, cached_floor))
         rows.append(("song page, cached", wrk(base, pages["song"]), cached_floor))
+        rows.append(("API song detail, cached", wrk(base, pages["api song"]), cached_floor))
         workers = worker_pids(master)
         wrk(base, pages["song"], seconds=SECONDS * 3)
         middle = {pid: rss_mb(pid) for pid in workers}
