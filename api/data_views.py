@@ -1,6 +1,7 @@
 """/data/: the latest data dump for download (api.dumps), described for people and, as a
 schema.org Dataset, for dataset search engines."""
 
+import datetime
 import json
 import re
 
@@ -134,7 +135,8 @@ def data_page(request):
     if latest is not None:
         cursor = latest["package"].get("feed_cursor", 0)
         context["feed_cursor"] = cursor
-        context["created"] = latest["package"].get("created")
+        created = latest["package"].get("created")
+        context["created"] = created and datetime.datetime.fromisoformat(created)
     return render(request, "api/data.html", context)
 
 

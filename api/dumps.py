@@ -272,7 +272,7 @@ def export(directory, *, progress=None):
     }
     if newest is not None:
         # When the newest change in it was made: a date from the data, not the clock.
-        package["created"] = newest.isoformat().replace("+00:00", "Z")
+        package["created"] = newest.replace(microsecond=0).isoformat().replace("+00:00", "Z")
     (directory / DATAPACKAGE).write_text(
         json.dumps(package, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
