@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from api.models import Change
 from catalogue.models import Album, Credit, Fact, Person, Role, Source, Status, Version
+from catalogue.services import song_publish
 from comments.models import BlockedTerm, Comment, FactSuggestion
 from comments.services import comment_author_unsubscribe, comment_moderate
 from tests.conftest import make_artist, make_song
@@ -54,6 +55,12 @@ def test_it_records_nothing_for_a_draft_until_it_is_published():
 
     song.status = Status.PUBLISHED
     song.save()
+    assert recorded() == {("songs", song.pk): "created", ("artists", song.artist_id): "created"}
+
+
+def test_publishing_through_the_service_records_it(editor):
+    song = make_song(status=Status.DRAFT)
+    song_publish(song=song, editor=editor)
     assert recorded() == {("songs", song.pk): "created", ("artists", song.artist_id): "created"}
 
 
