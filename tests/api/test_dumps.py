@@ -296,3 +296,18 @@ def test_export_without_a_folder_writes_a_new_one_in_the_dump_root(tmp_path, set
     with pytest.raises(CommandError, match="not empty"):
         call_command("export_dump", str(folder), verbosity=0)
     shutil.rmtree(folder)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_feed_goes_on_from_the_cursor_the_dump_was_taken_at(tmp_path, client):
+    before = make_song()
+    package = export(tmp_path)
+    assert package["created"]
+    assert before.title in "\n".join(lines_of(tmp_path, "songs"))
+    after = make_song()
+    page = client.get(f"/api/v1/changes/?after={package['feed_cursor']}").json()
+    assert [(e["kind"], e["id"]) for e in page["results"]] == [
+        ("songs", after.pk),
+        ("artists", after.artist_id),
+    ]
+    assert package["feed_url"].endswith(f"/api/v1/changes/?after={package['feed_cursor']}")
