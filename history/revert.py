@@ -65,6 +65,7 @@ class _Row:
     restore: bool = False
     remove: bool = False
     refused: str = ""
+    refused_what: str = "not restored"
 
 
 @dataclass
@@ -85,7 +86,7 @@ class RevertPlan:
 
     @property
     def changes_anything(self):
-        return any(change.what != "not restored" for change in self.changes)
+        return any(change.what in _CHANGING for change in self.changes)
 
     def summary(self):
         """One line: "title changed back; facts: 1 changed back, 1 restored; credits: 1 removed"."""
@@ -102,6 +103,9 @@ class RevertPlan:
             done = ", ".join(f"{count} {what}" for what, count in counts.items())
             parts.append(f"{_plural(noun)}: {done}")
         return "; ".join(parts) or "nothing to change"
+
+
+_CHANGING = {"changed back", "restored", "removed"}
 
 
 def _plural(noun):
@@ -281,7 +285,29 @@ def _decide(rows, complete, editor):
             now = {obj.pk for obj in getattr(row.current, name).all()}
             if now != set(ids):
                 row.changed.append(name)
+    for row in rows:
+        if row.depth > 0:
+            _check_permission(row, editor)
     return kept_status
+
+
+# What each change to a part asks of the editor, as the song page's inlines ask it.
+_ACTIONS = (("remove", "delete"), ("restore", "add"), ("changed", "change"))
+
+
+def _check_permission(row, editor):
+    if row.model is TaggedItem:
+        # Tags are the song's own field, edited with the song.
+        return
+    opts = row.model._meta
+    for attribute, action in _ACTIONS:
+        if getattr(row, attribute) and not editor.has_perm(
+            f"{opts.app_label}.{action}_{opts.model_name}"
+        ):
+            row.refused = f"you may not {action} {opts.verbose_name_plural}"
+            row.refused_what = "left as it is"
+            row.remove = row.restore = False
+            row.changed = []
 
 
 def _check_references(rows):
@@ -334,7 +360,7 @@ def _change(row):
     noun = _noun(row.model)
     entry = row.depth == 0
     if row.refused:
-        return Change(noun, row.shown, "not restored", reason=row.refused, entry=entry)
+        return Change(noun, row.shown, row.refused_what, reason=row.refused, entry=entry)
     if row.remove:
         return Change(noun, row.shown, "removed", entry=entry)
     if row.restore:

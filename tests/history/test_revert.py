@@ -161,7 +161,7 @@ def test_a_revision_saved_in_the_admin_holds_the_song_and_reverts_its_facts(
 
 
 def test_a_non_publisher_reverts_everything_but_what_is_published(client, whole_song):
-    writer = user_with_permissions("writer", "view_song", "change_song")
+    writer = user_with_permissions("writer", "view_song", "change_song", "change_fact")
     fact = whole_song.facts.get(position=1)
     fact.status = Status.DRAFT
     fact.body = "Changed and unpublished."
@@ -259,3 +259,22 @@ def test_every_entry_editors_edit_has_a_history_to_revert_to(client, editor, pub
     for name in ("artist", "album", "person", "role", "chart", "editorspick"):
         assert client.get(reverse(f"admin:catalogue_{name}_recoverlist")).status_code == 200
     assert client.get(reverse("admin:taggit_tag_recoverlist")).status_code == 200
+
+
+def test_a_revert_changes_only_the_parts_the_editor_may_change(client, changed_song):
+    writer = user_with_permissions("writer", "view_song", "change_song", "change_fact")
+    client.force_login(writer)
+    url = revision_url(changed_song, changed_song.first_revision)
+
+    content = client.get(url).content.decode()
+    assert "Fact “Fact #3”: left as it is, you may not delete facts" in content
+    assert "Fact “Fact #2”: left as it is, you may not add facts" in content
+    assert client.post(url).status_code == 302
+
+    song = Song.objects.get(pk=changed_song.pk)
+    assert song.title == "Heroes"
+    assert list(song.facts.values_list("position", "body")) == [
+        (1, "Written in Berlin."),
+        (3, "Added later."),
+    ]
+    assert set(song.tags.names()) == {"Songs about Berlin"}
