@@ -250,7 +250,8 @@ class ArtistRule(Rule):
 
     def touched(self, pk, before, after):
         touched = [("artists", _ids(pk))]
-        if pk is not None and _changed(before, after, self.summary):
+        # A new artist is named nowhere yet.
+        if before is not None and _changed(before, after, self.summary):
             # Its summary (name, and the slug in its pages' addresses) shows in its songs,
             # its albums, the songs on its albums, the tracks and versions by it, the
             # person it is and the comments on its songs.
@@ -280,7 +281,7 @@ class AlbumRule(Rule):
         if _changed(before, after, self.stored(*self.summary)):
             # Its artist lists every album it has, public or not.
             touched.append(("artists", _either(before, after, "artist_id")))
-            if pk is not None:
+            if before is not None:
                 touched.append(("songs", Song.objects.filter(album=pk)))
         return touched
 
@@ -295,7 +296,7 @@ class PersonRule(Rule):
 
     def touched(self, pk, before, after):
         touched = [("people", _ids(pk))]
-        if pk is not None and _changed(before, after, self.summary):
+        if before is not None and _changed(before, after, self.summary):
             touched.append(("songs", Song.objects.filter(credits__person=pk)))
         return touched
 
