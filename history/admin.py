@@ -103,9 +103,8 @@ class HistoryAdmin(VersionAdmin):
                 self.message_user(request, str(error), messages.ERROR)
                 return HttpResponseRedirect(request.path)
             reverted = self.model._base_manager.get(pk=version.object_id)
-            message = f"Reverted to the revision of {plan.when}: {plan.summary()}."
-            self.log_change(request, reverted, message)
-            self.message_user(request, message, messages.SUCCESS)
+            self.log_change(request, reverted, plan.headline)
+            self.message_user(request, plan.headline, messages.SUCCESS)
             return HttpResponseRedirect(self._change_url(version.object_id))
         plan = revert.revert_plan(**arguments)
         opts = self.model._meta

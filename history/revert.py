@@ -36,7 +36,7 @@ class Change:
 
     noun: str
     shown: str
-    what: str  # "changed back", "restored", "removed", or "not restored"
+    what: str  # "changed back", "restored", "removed"; "not restored" or "left as it is"
     fields: list[str] = field(default_factory=list)
     reason: str = ""
     entry: bool = False  # the entry itself rather than one of its parts
@@ -83,6 +83,12 @@ class RevertPlan:
     @property
     def when(self):
         return date_format(localtime(self.revision.date_created), "DATETIME_FORMAT")
+
+    @property
+    def headline(self):
+        """What the revert did, for its revision's comment and the editor's message."""
+        done = "Recovered from" if self.rows and self.rows[0].restore else "Reverted to"
+        return f"{done} the revision of {self.when}: {self.summary()}."
 
     @property
     def changes_anything(self):
@@ -382,7 +388,7 @@ def revert(*, revision, model, object_id, editor):
             if not plan.changes_anything:
                 raise RevertError("The entry is as this revision has it: nothing to revert.")
             reversion.set_user(editor)
-            reversion.set_comment(f"Reverted to the revision of {plan.when}: {plan.summary()}")
+            reversion.set_comment(plan.headline)
             _apply(plan)
     except ValidationError as error:
         raise RevertError(" ".join(error.messages)) from error

@@ -211,7 +211,10 @@ def test_it_recovers_a_deleted_song_with_its_parts(client, editor, whole_song):
     assert "Heroes" in recover_list.content.decode()
     url = reverse("admin:catalogue_song_recover", args=[version.pk])
     assert "Song “Heroes by" in client.get(url).content.decode()
-    assert client.post(url).status_code == 302
+    response = client.post(url)
+    assert response.status_code == 302
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message.startswith("Recovered from the revision of ")
 
     song = Song.objects.get(pk=pk)
     assert set(song.facts.values_list("pk", flat=True)) == fact_ids
