@@ -144,14 +144,14 @@ MIDDLEWARE = [
     "songfacts.proxy.ForwardedForMiddleware",
     # CORS before the rate limit, so that a browser's script can read a 429 too.
     "corsheaders.middleware.CorsMiddleware",
-    # Before the page cache and ConditionalGetMiddleware: cached answers and 304s count, and
-    # carry their client's own headers.
-    "api.rate_limits.ApiRateLimitMiddleware",
     "songfacts.request_logging.RequestIdMiddleware",
     "songfacts.replicas.ReadYourWritesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "songfacts.content_security.SitePolicyCSPMiddleware",
+    # After the request log and the HTTPS redirect, before ConditionalGetMiddleware and the
+    # page cache: cached answers and 304s count, and carry their client's own headers.
+    "api.rate_limits.ApiRateLimitMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

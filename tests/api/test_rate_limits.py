@@ -108,3 +108,15 @@ def test_the_limit_holds_across_workers(transactional_db):
     assert statuses == [200] * limit + [429] * (requests - limit)
     remaining = sorted(int(headers["X-RateLimit-Remaining"]) for _, headers, _ in answers)
     assert remaining == [0] * (requests - limit + 1) + list(range(1, limit))
+
+
+def test_a_refusal_is_in_the_request_log_with_the_sites_headers(client, settings, address, caplog):
+    settings.API_RATE_LIMIT = 1
+    client.get("/api/v1/songs/", REMOTE_ADDR=address)
+
+    with caplog.at_level("INFO", logger="songfacts.requests"):
+        refused = client.get("/api/v1/songs/", REMOTE_ADDR=address)
+
+    assert refused.status_code == 429
+    assert any("/api/v1/songs/ 429" in record.getMessage() for record in caplog.records)
+    assert "script-src 'self'" in refused["Content-Security-Policy"]
