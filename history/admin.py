@@ -26,22 +26,24 @@ class HistoryAdmin(VersionAdmin):
     revert_template = "history/admin/revert.html"
 
     # A revision per save, as VersionAdmin makes, but only for a POST: a page that is only
-    # looked at opens no transaction, so the admin's pages cost what they cost before.
+    # looked at opens no transaction, so the admin's pages cost what they cost before. A GET
+    # goes on past VersionAdmin to the classes after it (taggit's TagAdmin, ModelAdmin).
     def add_view(self, request, form_url="", extra_context=None):
         if request.method != "POST":
-            return admin.ModelAdmin.add_view(self, request, form_url, extra_context)
+            return super(VersionAdmin, self).add_view(request, form_url, extra_context)
         return super().add_view(request, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method != "POST":
-            return admin.ModelAdmin.change_view(self, request, object_id, form_url, extra_context)
+            after_versioning = super(VersionAdmin, self)
+            return after_versioning.change_view(request, object_id, form_url, extra_context)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         if request.method != "POST":
             context = {"has_change_permission": self.has_change_permission(request)}
             context.update(extra_context or {})
-            return admin.ModelAdmin.changelist_view(self, request, context)
+            return super(VersionAdmin, self).changelist_view(request, context)
         return super().changelist_view(request, extra_context)
 
     def revision_comment(self, obj, message):
