@@ -20,6 +20,8 @@ def song_history(request, artist_slug, slug):
     song = get_object_or_404(
         Song.objects.published().select_related("artist"), artist__slug=artist_slug, slug=slug
     )
+    # The catalogue pages' own rules for ?page= (a 404 for anything but a page that exists)
+    # and for the canonical address, shared rather than copied.
     page = _page(request, song_history_entries(song), REVISIONS_PER_PAGE)
     page.object_list = [HistoryEntry(version) for version in page.object_list]
     cache_keys.add(history_key(song.pk))
