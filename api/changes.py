@@ -405,7 +405,17 @@ class VersionRule(SongPartRule):
 
 
 class AppearanceRule(SongPartRule):
+    """A placement shows on its song and on the songs it is the same song as (a cover's
+    placement on the original's page: Version.SAME_SONG_KINDS)."""
+
     model = Appearance
+
+    def touched(self, pk, before, after):
+        songs = _either(before, after, "song_id")
+        same_song = Song.objects.filter(
+            versions__version__in=songs, versions__kind__in=Version.SAME_SONG_KINDS
+        )
+        return [*super().touched(pk, before, after), ("songs", same_song)]
 
 
 class CommentRule(Rule):

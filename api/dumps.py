@@ -628,7 +628,9 @@ def _load_songs(directory, loaded):
                 _scalars(Version, original, original_id=original["song"]["id"], version_id=song),
             )
         for appearance in row["appearances"]:
-            part(Appearance, _scalars(Appearance, appearance, song_id=song))
+            # A same-song version's placements show here too; each is taken from its own song.
+            if appearance["song"]["id"] == song:
+                part(Appearance, _scalars(Appearance, appearance, song_id=song))
         for tag in row["tags"]:
             part(TaggedItem, {"tag_id": tag["id"], "object_id": song, "content_type_id": song_type})
     role_positions = _order_of(role_orders)

@@ -10,7 +10,7 @@ from django.db import connections
 from django.utils import timezone
 
 from api.models import Change
-from catalogue.models import Album, Credit, Fact, Person, Role, Source, Status, Version
+from catalogue.models import Album, Appearance, Credit, Fact, Person, Role, Source, Status, Version
 from catalogue.services import song_publish
 from comments.models import BlockedTerm, Comment, FactSuggestion
 from comments.services import comment_author_unsubscribe, comment_moderate
@@ -170,6 +170,14 @@ def test_a_version_changes_both_songs():
     recorded()
     Version.objects.create(original=original, version=cover, kind=Version.Kind.COVER)
     assert recorded() == {("songs", original.pk): "changed", ("songs", cover.pk): "changed"}
+
+
+def test_a_covers_placement_changes_the_original_too():
+    original, cover = make_song(), make_song()
+    Version.objects.create(original=original, version=cover, kind=Version.Kind.COVER)
+    recorded()
+    Appearance.objects.create(song=cover, medium="film", title="Christiane F", year=1981)
+    assert recorded() == {("songs", cover.pk): "changed", ("songs", original.pk): "changed"}
 
 
 def test_a_tag_changes_its_song_and_makes_the_tag_public():
