@@ -41,8 +41,8 @@ class Kind:
 
 def songs():
     """Published songs with their artist, album, published facts (with sources), credits,
-    chart runs, certifications, published versions both ways, appearances and tags.
-    Queries: 1 for the songs, 9 for the parts."""
+    chart runs, certifications, published versions both ways, appearances (its own and its
+    published same-song versions') and tags. Queries: 1 for the songs, 11 for the parts."""
     return (
         Song.objects.published()
         .select_related("artist", "album__artist")
@@ -72,6 +72,17 @@ def songs():
                 to_attr="published_originals",
             ),
             "appearances",
+            # The placements of its published versions that are the song played again, which
+            # its page lists too (Version.SAME_SONG_KINDS).
+            Prefetch(
+                "versions",
+                queryset=Version.objects.filter(
+                    version__in=Song.objects.published(), kind__in=Version.SAME_SONG_KINDS
+                )
+                .select_related("version__artist")
+                .prefetch_related("version__appearances"),
+                to_attr="same_song_versions",
+            ),
             "tags",
         )
         .order_by("pk")

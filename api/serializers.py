@@ -253,9 +253,14 @@ class OriginalSerializer(serializers.ModelSerializer):
 
 
 class AppearanceSerializer(serializers.ModelSerializer):
+    song = SongSummarySerializer(
+        help_text="The recording placed: the song itself, or a version of it that is the song "
+        "played again (a cover, a live take, a remix...)."
+    )
+
     class Meta:
         model = Appearance
-        fields = ["medium", "title", "detail", "year", "note"]
+        fields = ["medium", "title", "detail", "year", "note", "song"]
 
 
 class TagOfSongSerializer(serializers.ModelSerializer):
@@ -286,7 +291,7 @@ class SongSerializer(SongListSerializer):
     certifications = CertificationSerializer(many=True)
     versions = VersionSerializer(source="published_versions", many=True)
     originals = OriginalSerializer(source="published_originals", many=True)
-    appearances = AppearanceSerializer(many=True)
+    appearances = serializers.SerializerMethodField()
     tags = serializers.SerializerMethodField()
     comments_url = ApiUrlField("api:song-comments")
     released = KnownDateField(allow_null=True)
@@ -318,6 +323,21 @@ class SongSerializer(SongListSerializer):
 
     def get_length_seconds(self, song) -> int | None:
         return None if song.length is None else int(song.length.total_seconds())
+
+    @extend_schema_field(AppearanceSerializer(many=True))
+    def get_appearances(self, song):
+        # As the song page lists them: its own and its same-song versions', in Appearance's
+        # order (by year, those without one last, then title).
+        placements = [
+            *song.appearances.all(),
+            *(
+                placement
+                for relation in song.same_song_versions
+                for placement in relation.version.appearances.all()
+            ),
+        ]
+        placements.sort(key=lambda row: (row.year is None, row.year or 0, row.title, row.pk))
+        return AppearanceSerializer(placements, many=True).data
 
     @extend_schema_field(TagOfSongSerializer(many=True))
     def get_tags(self, song):

@@ -77,6 +77,7 @@ def test_a_song_says_everything_its_page_shows(client, song):
     assert body["versions"][0]["kind"] == "cover"
     assert body["versions"][0]["song"]["release_year"] == 1994
     assert body["appearances"][0]["title"] == "Christiane F"
+    assert body["appearances"][0]["song"]["id"] == song.pk
     assert [tag["name"] for tag in body["tags"]] == ["Berlin", "Cold War"]
     assert body["comments_url"].endswith(f"/api/v1/songs/{song.pk}/comments/")
 
@@ -90,6 +91,21 @@ def test_a_version_names_its_original_and_a_fact_without_credit_has_none(client,
     assert body["originals"][0]["song"]["id"] == song.pk
     assert body["originals"][0]["kind"] == "cover"
     assert body["facts"][0]["suggested_by"] is None
+
+
+def test_a_song_lists_the_placements_of_its_covers_as_its_page_does(client, song):
+    cover = song.versions.get().version
+    Appearance.objects.create(song=cover, medium="tv", title="Stranger Things", year=2016)
+    sampler = make_song(title="Sampler")
+    Version.objects.create(original=song, version=sampler, kind=Version.Kind.SAMPLE)
+    Appearance.objects.create(song=sampler, medium="advert", title="A car", year=2001)
+
+    _, body = get_json(client, f"/api/v1/songs/{song.pk}/")
+
+    assert [(row["title"], row["song"]["id"]) for row in body["appearances"]] == [
+        ("Christiane F", song.pk),
+        ("Stranger Things", cover.pk),
+    ]
 
 
 def test_a_drafts_versions_and_facts_are_left_out(client, song):
