@@ -51,16 +51,19 @@ def fill_song(model_admin, request, object_id):
 
 
 def _apply(request, song, context):
-    entity, mbid = request.POST.get("entity"), request.POST.get("mbid", "")
-    lookup = LookupForm({"source": mbid, "kind": entity})
+    # The preview's hidden fields, checked as the lookup form checks what an editor types.
+    looked_up = {"source": request.POST.get("mbid", ""), "kind": request.POST.get("entity")}
+    lookup = LookupForm(looked_up)
     context["lookup"] = lookup
     if not lookup.is_valid():
         return TemplateResponse(request, "admin/musicbrainz/lookup.html", context, status=400)
+    entity = lookup.cleaned_data["entity"]
     try:
-        proposal = importer.propose(song, entity, client.fetch(entity, lookup.cleaned_data["mbid"]))
+        data = client.fetch(entity, lookup.cleaned_data["mbid"])
     except client.MusicBrainzUnavailable as error:
         lookup.add_error("source", str(error))
         return TemplateResponse(request, "admin/musicbrainz/lookup.html", context, status=502)
+    proposal = importer.propose(song, entity, data)
     form = PreviewForm(proposal, request.POST)
     context["form"] = form
     if not form.is_valid():
@@ -71,7 +74,6 @@ def _apply(request, song, context):
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         # Shown again as the song is now, since what was seen has changed.
         fresh = Song.objects.select_related("artist", "album").get(pk=song.pk)
-        data = client.fetch(entity, lookup.cleaned_data["mbid"])
         context["form"] = PreviewForm(importer.propose(fresh, entity, data))
         return TemplateResponse(request, "admin/musicbrainz/preview.html", context, status=409)
     if changes:

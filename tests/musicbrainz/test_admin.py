@@ -293,3 +293,25 @@ def test_every_item_of_the_recording_is_offered_once(song):
     proposal = importer.propose(song, "recording", recorded("recording.json"))
     keys = [item.key for item in items(proposal)]
     assert keys == ["recording_id", "work_id", "wikidata_id", "released", "artist_mbid"]
+
+
+@pytest.mark.parametrize(
+    "tampered", [{"entity": "artist"}, {"mbid": "not an id"}, {"entity": ""}, {"mbid": ""}]
+)
+def test_a_tampered_apply_is_a_400_and_changes_nothing(client, editor, song, musicbrainz, tampered):
+    client.force_login(editor)
+    data = {**ticked(preview(client, song)), **tampered}
+    response = client.post(fill_url(song), data)
+    assert response.status_code == 400
+    song.refresh_from_db()
+    assert song.musicbrainz_recording_id is None
+    assert not Credit.objects.exists()
+
+
+@pytest.mark.parametrize("query", [{"source": "x\x00y"}, {"source": "a" * 400}, {"kind": "artist"}])
+def test_odd_lookups_are_form_errors(client, editor, song, musicbrainz, query):
+    client.force_login(editor)
+    response = client.get(fill_url(song), {"source": THINKING_OUT_LOUD, **query})
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert musicbrainz.requests == []

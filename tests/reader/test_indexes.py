@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from catalogue.dates import PartialDate
 from catalogue.models import Chart, ChartEntry, Credit, Person, Role, Status
 from catalogue.views import FIRST_RECORDED_YEAR, PEOPLE_PER_PAGE, TAGS_PER_PAGE
 from songfacts import cache_keys
@@ -421,7 +422,7 @@ def test_a_song_moved_to_another_year_purges_the_year_lists_and_no_other_index(
 ):
     song = song_in_every_index
     with committed():
-        song.release_year = 1978
+        song.released = PartialDate.of_year(1978)
         song.save()
 
     keys = set().union(*purged)
@@ -440,7 +441,7 @@ def test_a_renamed_song_purges_no_index(song_in_every_index, committed):
 def test_a_draft_that_changes_purges_no_index(committed):
     song = make_song(status=Status.DRAFT, release_year=1977)
     with committed():
-        song.release_year = 1978
+        song.released = PartialDate.of_year(1978)
         song.save()
         credit(song, make_person("Brian Eno"))
         song.tags.add("Berlin")
