@@ -259,8 +259,10 @@ def test_applying_asks_a_bounded_number_of_queries(
     client.force_login(editor)
     data = ticked(preview(client, song, f"https://musicbrainz.org/recording/{KNOWING_ME}"))
     # Ten credits to eight new people and eight new roles, each saved through the models
-    # (their search documents and cache keys follow).
-    with django_assert_max_num_queries(250):
+    # (their search documents, cache keys and change-feed rows follow): a bounded number per
+    # credit, whatever the catalogue holds. Measured: 211 for these ten, 121 for the five of
+    # recording.json with its ISRC and identifiers.
+    with django_assert_max_num_queries(30 + 20 * 10):
         response = client.post(fill_url(song), data)
     assert response.status_code == 302
     assert song.credits.count() == 10
