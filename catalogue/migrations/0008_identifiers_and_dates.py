@@ -147,7 +147,11 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "ISRC", "ordering": ["code"]},
         ),
-        # Dates as precise as they are known, beside the years they replace.
+        # Dates as precise as they are known, beside the years they replace. The entry year
+        # may be empty meanwhile, so that going back can add it again before filling it.
+        migrations.AlterField(
+            "chartentry", "entry_year", models.PositiveSmallIntegerField(null=True)
+        ),
         migrations.AddField(
             "artist",
             "begin_date",
