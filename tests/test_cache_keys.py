@@ -7,6 +7,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 
+from catalogue.dates import PartialDate
 from catalogue.models import (
     Album,
     Chart,
@@ -107,7 +108,7 @@ def test_every_reader_page_says_its_keys(client, song):
     person = Person.objects.create(name="Eno", sort_name="Eno", slug="eno")
     chart = Chart.objects.create(name="UK Singles", slug="uk")
     song.tags.add("Berlin")
-    song.release_year = 1977
+    song.released = PartialDate.of_year(1977)
     song.save()
     pages = {
         reverse("catalogue:home"): "home",
