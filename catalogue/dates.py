@@ -1,4 +1,4 @@
-"""Dates known as precisely as they are known: a year, a month or a day.
+"""Dates as precise as they are known: a year, a month or a day.
 
 A model keeps such a date in two columns: a DateField holding the first day of the known
 period (1977 is 1977-01-01, September 1977 is 1977-09-01) and `<name>_precision`, a

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 
 from catalogue import dates
 from catalogue.dates import PartialDate, Precision
+from catalogue.models import Chart, ChartEntry, Song
+from tests.conftest import make_song
 
 D = datetime.date
 
@@ -100,3 +102,54 @@ def test_the_form_field_cleans_to_a_partial_date_and_shows_it_as_typed():
     with pytest.raises(ValidationError) as error:
         field.clean("1977-13")
     assert error.value.messages == ["A month is 01 to 12."]
+
+
+# ---- On the models ----
+
+
+@pytest.mark.django_db
+def test_a_row_made_with_a_year_alone_gets_that_years_date():
+
+    song = make_song(release_year=1977)
+    assert song.released == PartialDate.of_year(1977)
+    assert Song.objects.values_list("release_year", flat=True).get(pk=song.pk) == 1977
+
+
+@pytest.mark.django_db
+def test_the_year_follows_the_date_on_the_row_and_the_instance():
+
+    song = make_song(released=PartialDate(D(1977, 9, 23), Precision.DAY))
+    song.released = dates.parse("1978-02")
+    song.save()
+    # Django does not read a generated column back after an update; the model sets it.
+    assert song.release_year == 1978
+    assert Song.objects.get(pk=song.pk).released == PartialDate(D(1978, 2, 1), Precision.MONTH)
+    song.released = None
+    song.save()
+    assert Song.objects.values_list("release_year", flat=True).get(pk=song.pk) is None
+
+
+@pytest.mark.django_db
+def test_songs_of_a_year_whose_month_is_unknown_sort_first():
+
+    for title, typed in [("Day", "1977-09-23"), ("Year", "1977"), ("Month", "1977-09")]:
+        make_song(title=title, released=dates.parse(typed))
+    ordered = Song.objects.order_by("release_date", "release_date_precision", "title")
+    assert [song.title for song in ordered] == ["Year", "Month", "Day"]
+
+
+@pytest.mark.django_db
+def test_a_peak_is_compared_with_the_entry_as_far_as_both_are_known():
+
+    chart = Chart.objects.create(name="UK", slug="uk")
+    entry = ChartEntry(
+        song=make_song(),
+        chart=chart,
+        peak_position=1,
+        entered=dates.parse("1977-09-23"),
+        peaked=dates.parse("1977-09"),
+    )
+    entry.full_clean()
+    entry.peaked = dates.parse("1977-08-30")
+    with pytest.raises(ValidationError, match="The peak cannot come before the entry."):
+        entry.full_clean()
