@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import nh3
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {"a", "em", "strong", "q", "cite", "br", "p"}
@@ -101,16 +101,17 @@ def rerender(
     using=DEFAULT_DB_ALIAS,
     batch_size=RERENDER_BATCH,
     progress=None,
-    changed_songs=None,
+    changed_rows=None,
 ):
     """Render every row's `body` into its `body_html` again with `render`, in batches by id,
     writing only the rows whose HTML differs. Returns (rows read, rows changed).
 
     Reads and writes nothing but id, body and body_html (and the song of a changed row), so
     that a migration can pass its historical model. `progress(read, total, changed)` is called
-    after each batch, `changed_songs(song_ids)` with the songs of the rows a batch changed.
-    Each batch is one UPDATE, which writes a row only while its body is still the text
-    rendered here: an edit saved meanwhile keeps the HTML its own save rendered.
+    after each batch, and `changed_rows(ids, song_ids)` with the rows a batch changed and their
+    songs, in the batch's transaction. Each batch is one UPDATE, which writes a row only while
+    its body is still the text rendered here: an edit saved meanwhile keeps the HTML its own
+    save rendered.
     """
     rows_of = model._base_manager.db_manager(using).order_by("pk")
     total = rows_of.count()
@@ -122,7 +123,7 @@ def rerender(
         UPDATE {table} AS t SET body_html = batch.html
         FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS batch(id, body, html)
         WHERE t.id = batch.id AND t.body = batch.body
-        RETURNING t.song_id
+        RETURNING t.id, t.song_id
     """
     read = changed = 0
     last_pk = 0
@@ -132,12 +133,13 @@ def rerender(
         last_pk = batch[-1][0]
         stale = [(pk, body, html) for pk, body, old in batch if (html := render(body)) != old]
         if stale:
-            with connection.cursor() as cursor:
+            with transaction.atomic(using=using), connection.cursor() as cursor:
                 cursor.execute(statement, [list(column) for column in zip(*stale, strict=True)])
-                song_ids = {song_id for (song_id,) in cursor.fetchall()}
-                changed += cursor.rowcount
-            if changed_songs is not None and song_ids:
-                changed_songs(song_ids)
+                rows = cursor.fetchall()
+                changed += len(rows)
+                if changed_rows is not None and rows:
+                    ids, song_ids = zip(*rows, strict=True)
+                    changed_rows(set(ids), set(song_ids))
         read += len(batch)
         if progress is not None:
             progress(read, total, changed)

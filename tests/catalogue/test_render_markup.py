@@ -8,8 +8,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
+from api.models import Change
 from catalogue.management.commands import render_markup
-from catalogue.models import Fact
+from catalogue.models import Fact, Status
 from comments.markup import render_comment
 from comments.models import Comment
 from songfacts import cache_keys
@@ -121,7 +122,9 @@ def test_the_migrations_render_every_row_that_was_there(migration, model):
     assert model.objects.get().body_html in ("<p>A fact.</p>", "<p>A comment.</p>")
 
 
-def test_it_purges_the_pages_of_the_songs_whose_html_changed(monkeypatch):
+def test_it_purges_the_pages_of_the_songs_whose_html_changed(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     purged = []
     monkeypatch.setattr(cache_keys, "purge", lambda keys: purged.append(set(keys)))
     changed, unchanged = make_song(), make_song()
@@ -131,6 +134,34 @@ def test_it_purges_the_pages_of_the_songs_whose_html_changed(monkeypatch):
         render_markup.TABLES, "comments", (Comment, lambda text: render_comment(text.title()))
     )
 
-    call_command("render_markup", "--only=comments", verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("render_markup", "--only=comments", verbosity=0)
 
     assert purged == [{f"song-{changed.pk}-comments"}]
+
+
+def test_it_tells_the_change_feed_which_songs_and_comments_changed(monkeypatch):
+    song, other, draft = make_song(), make_song(), make_song(status=Status.DRAFT)
+    for shown_on in (song, other, draft):
+        Fact.objects.create(song=shown_on, position=1, body="A fact.")
+    quiet = Comment.objects.create(song=other, author_name="Ken", body="quiet.")
+    Comment.objects.create(song=other, author_name="Ann", body="Loud.")
+    # New rules: facts in capitals, comments in title case ("Loud." renders as before).
+    monkeypatch.setattr(
+        render_markup,
+        "TABLES",
+        {
+            "facts": (Fact, lambda text: f"<p>{text.upper()}</p>"),
+            "comments": (Comment, lambda text: render_comment(text.title())),
+        },
+    )
+    # The test runs in one transaction, into whose records those of the command would fold.
+    Change.objects.all().delete()
+
+    call_command("render_markup", verbosity=0)
+
+    assert set(Change.objects.values_list("kind", "object_id", "action")) == {
+        ("songs", song.pk, "changed"),
+        ("songs", other.pk, "changed"),
+        ("comments", quiet.pk, "changed"),
+    }

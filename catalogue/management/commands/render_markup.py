@@ -6,13 +6,16 @@ ALLOWED_HOSTS (which links in facts are to other sites). It writes only the rows
 differs, a batch at a time, so that the site keeps running meanwhile. For a million facts and
 a million comments whose HTML had not changed it took 35 s on two cores; writing every row, as
 the migrations that added the columns did, 75 s for the facts and 43 s for the comments. The
-cached pages that show a changed row are purged batch by batch (songfacts.cache_keys).
+cached pages that show a changed row are purged, and the change feed (api.changes) told, batch
+by batch.
 """
 
 import time
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 
+from api import changes
 from catalogue.markup import RERENDER_BATCH, render_fact, rerender
 from catalogue.models import Fact
 from comments.markup import render_comment
@@ -43,9 +46,7 @@ class Command(BaseCommand):
                 render,
                 batch_size=batch_size,
                 progress=progress,
-                changed_songs=lambda song_ids, model=model: cache_keys.purge(
-                    key for pk in song_ids for key in cache_keys.shown_under(model, song_id=pk)
-                ),
+                changed_rows=partial(record_changed, label, model),
             )
             if verbosity:
                 if read:
@@ -69,6 +70,18 @@ class Command(BaseCommand):
             self.stderr.flush()
 
         return report
+
+
+def record_changed(label, model, ids, song_ids):
+    """Purge the pages that show the changed rows, and tell the change feed: a fact's HTML is
+    part of its song, a comment is a resource of its own."""
+    cache_keys.purge_on_commit(
+        key for pk in song_ids for key in cache_keys.shown_under(model, song_id=pk)
+    )
+    if label == "facts":
+        changes.record("songs", song_ids, changes.CHANGED, public_only=True)
+    else:
+        changes.record("comments", ids, changes.CHANGED, public_only=True)
 
 
 def _duration(seconds):
