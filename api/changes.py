@@ -45,6 +45,7 @@ from catalogue.models import (
     ChartEntry,
     Credit,
     Fact,
+    Isrc,
     Person,
     Role,
     Song,
@@ -399,6 +400,10 @@ class CertificationRule(SongPartRule):
     model = Certification
 
 
+class IsrcRule(SongPartRule):
+    model = Isrc
+
+
 class VersionRule(SongPartRule):
     model = Version
     song_fields = ("original_id", "version_id")
@@ -462,6 +467,7 @@ RULES = {
         CreditRule(),
         ChartEntryRule(),
         CertificationRule(),
+        IsrcRule(),
         VersionRule(),
         AppearanceRule(),
         CommentRule(),

@@ -58,6 +58,7 @@ from catalogue.models import (
     ChartEntry,
     Credit,
     Fact,
+    Isrc,
     Person,
     Role,
     Song,
@@ -485,7 +486,7 @@ def load(directory, *, progress=None):
     with transaction.atomic():
         for model in (Artist, Album, Person, Role, Chart, Tag, Song, Fact, Source, Credit):
             _copy(model, loaded, progress)
-        for model in (ChartEntry, Certification, Version, Appearance, TaggedItem, Comment):
+        for model in (ChartEntry, Certification, Isrc, Version, Appearance, TaggedItem, Comment):
             _copy(model, loaded, progress)
         _reset_sequences()
     return loaded.counts
@@ -502,7 +503,7 @@ def _copy(model, loaded, progress):
 def _reset_sequences():
     models = [
         Artist, Album, Person, Role, Chart, Tag, Song, Fact, Source, Credit,
-        ChartEntry, Certification, Version, Appearance, TaggedItem, Comment,
+        ChartEntry, Certification, Isrc, Version, Appearance, TaggedItem, Comment,
     ]  # fmt: skip
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
@@ -568,7 +569,7 @@ def _load_songs(directory, loaded):
     for row in rows_of(directory, "songs"):
         _require(
             row, "title", "slug", "artist", "album", "facts", "credits", "chart_entries",
-            "certifications", "originals", "appearances", "tags", kind="songs",
+            "certifications", "originals", "appearances", "tags", "isrcs", kind="songs",
         )  # fmt: skip
         song = row["id"]
         length = row.get("length_seconds")
@@ -631,6 +632,8 @@ def _load_songs(directory, loaded):
             # A same-song version's placements show here too; each is taken from its own song.
             if appearance["song"]["id"] == song:
                 part(Appearance, _scalars(Appearance, appearance, song_id=song))
+        for code in row["isrcs"]:
+            part(Isrc, {"song_id": song, "code": code})
         for tag in row["tags"]:
             part(TaggedItem, {"tag_id": tag["id"], "object_id": song, "content_type_id": song_type})
     role_positions = _order_of(role_orders)

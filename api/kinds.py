@@ -42,7 +42,8 @@ class Kind:
 def songs():
     """Published songs with their artist, album, published facts (with sources), credits,
     chart runs, certifications, published versions both ways, appearances (its own and its
-    published same-song versions') and tags. Queries: 1 for the songs, 11 for the parts."""
+    published same-song versions'), tags and ISRCs. Queries: 1 for the songs, 12 for the
+    parts."""
     return (
         Song.objects.published()
         .select_related("artist", "album__artist")
@@ -84,6 +85,7 @@ def songs():
                 to_attr="same_song_versions",
             ),
             "tags",
+            "isrcs",
         )
         .order_by("pk")
     )

@@ -295,6 +295,7 @@ class SongSerializer(SongListSerializer):
     tags = serializers.SerializerMethodField()
     comments_url = ApiUrlField("api:song-comments")
     released = KnownDateField(allow_null=True)
+    isrcs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta(SongListSerializer.Meta):
         fields = [
@@ -303,6 +304,7 @@ class SongSerializer(SongListSerializer):
             "released",
             "musicbrainz_recording_id",
             "musicbrainz_work_id",
+            "isrcs",
             "iswc",
             "wikidata_id",
             "track_number",

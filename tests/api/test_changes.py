@@ -10,7 +10,18 @@ from django.db import connections
 from django.utils import timezone
 
 from api.models import Change
-from catalogue.models import Album, Appearance, Credit, Fact, Person, Role, Source, Status, Version
+from catalogue.models import (
+    Album,
+    Appearance,
+    Credit,
+    Fact,
+    Isrc,
+    Person,
+    Role,
+    Source,
+    Status,
+    Version,
+)
 from catalogue.services import song_publish
 from comments.models import BlockedTerm, Comment, FactSuggestion
 from comments.services import comment_author_unsubscribe, comment_moderate
@@ -150,6 +161,15 @@ def test_a_credit_changes_its_song_and_makes_its_person_public():
     assert recorded() == {("songs", song.pk): "changed", ("people", person.pk): "created"}
     credit.delete()
     assert recorded() == {("songs", song.pk): "changed", ("people", person.pk): "deleted"}
+
+
+def test_an_isrc_changes_its_song():
+    song = make_song()
+    recorded()
+    isrc = Isrc.objects.create(song=song, code="GBAJE7700027")
+    assert recorded() == {("songs", song.pk): "changed"}
+    isrc.delete()
+    assert recorded() == {("songs", song.pk): "changed"}
 
 
 def test_renaming_a_person_changes_their_songs():

@@ -45,8 +45,8 @@ def _paths(song):
         "/api/v1/songs/": 1,
         # The song with artist and album (1); facts, sources, credits, chart runs,
         # certifications, versions, originals, appearances, same-song versions and their
-        # appearances, tags (11).
-        f"/api/v1/songs/{song.pk}/": 12,
+        # appearances, tags, ISRCs (12).
+        f"/api/v1/songs/{song.pk}/": 13,
         # The song (1), its comments (1).
         f"/api/v1/songs/{song.pk}/comments/": 2,
         "/api/v1/artists/": 1,

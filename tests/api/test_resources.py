@@ -13,6 +13,7 @@ from catalogue.models import (
     ChartEntry,
     Credit,
     Fact,
+    Isrc,
     Person,
     Role,
     Source,
@@ -49,6 +50,7 @@ def song(db):
     Version.objects.create(original=song, version=cover, kind=Version.Kind.COVER)
     Appearance.objects.create(song=song, medium="film", title="Christiane F", year=1981)
     song.tags.add("Berlin", "Cold War")
+    Isrc.objects.create(song=song, code="GB-AJE-77-00027")
     return song
 
 
@@ -79,6 +81,7 @@ def test_a_song_says_everything_its_page_shows(client, song):
     assert body["appearances"][0]["title"] == "Christiane F"
     assert body["appearances"][0]["song"]["id"] == song.pk
     assert [tag["name"] for tag in body["tags"]] == ["Berlin", "Cold War"]
+    assert body["isrcs"] == ["GBAJE7700027"]
     assert body["comments_url"].endswith(f"/api/v1/songs/{song.pk}/comments/")
 
 

@@ -15,6 +15,7 @@ from catalogue.models import (
     Credit,
     EditorsPick,
     Fact,
+    Isrc,
     Person,
     Role,
     Source,
@@ -58,6 +59,7 @@ def add_content(song, n=1):
         original = make_song(title=f"Original {i}", slug=f"original-{i}", release_year=1970)
         Version.objects.create(original=original, version=song, kind=Version.Kind.LIVE)
         Certification.objects.create(song=song, body=f"Body {i}", level="Gold")
+        Isrc.objects.create(song=song, code=f"GBAJE77{i:05d}")
         Appearance.objects.create(song=song, medium="film", title=f"Film {i}", year=1981)
         Appearance.objects.create(song=cover, medium="tv", title=f"Show {i}", year=2016)
         song.tags.add(f"topic {i}")
